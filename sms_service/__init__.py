@@ -1,0 +1,69 @@
+"""Haki SMS: the webhook server and staff tools for SMS and USSD human-rights campaigns."""
+
+import logging
+import os
+
+from flask import Flask
+
+from sms_service.campaigns.actions import ACTIONS, ActionContext
+from sms_service.campaigns.subscribers import find_language
+from sms_service.config import load_config
+from sms_service.database import Database
+from sms_service.flows.checker import check_flows
+from sms_service.flows.definitions import FlowDefinitionError
+from sms_service.redis_connection import connect_redis
+from sms_service.ussd.conversation import UssdConversation
+from sms_service.ussd.navigator import Navigator
+from sms_service.ussd.session_store import UssdSessionStore
+
+log = logging.getLogger(__name__)
+
+
+def create_app(config=None):
+    """Build the app from the environment, with `config` (a dict) taking precedence.
+
+    Refuses to build (FlowDefinitionError) when the definitions in flows/ are broken, so that a
+    server never starts with a menu that would strand callers. The `flask` command is the one
+    exception: it must still load to run `flask flows check` and show the problems.
+    """
+    settings = load_config(config)
+    app = Flask(__name__, instance_path=settings["INSTANCE_PATH"])
+    app.config.update(settings)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    book, problems = check_flows(settings["FLOWS_PATH"])
+    if problems:
+        if os.environ.get("FLASK_RUN_FROM_CLI") != "true":
+            raise FlowDefinitionError(problems)
+        log.error("%s", FlowDefinitionError(problems))
+
+    database = Database(settings["DATABASE_URL"])
+    redis = connect_redis(settings["REDIS_URL"], settings["INSTANCE_PATH"])
+    app.extensions.update(database=database, redis=redis, flow_book=book)
+
+    from sms_service import cli, health
+    from sms_service.ussd import webhook as ussd_webhook
+
+    app.register_blueprint(health.blueprint)
+    app.cli.add_command(cli.db_cli)
+    app.cli.add_command(cli.flows_cli)
+    if not problems:
+        app.extensions["ussd_conversation"] = _ussd_conversation(settings, book, database, redis)
+        app.register_blueprint(ussd_webhook.blueprint)
+    return app
+
+
+def _ussd_conversation(settings, book, database, redis):
+    def perform(action_name, params, position):
+        with database.transaction() as session:
+            context = ActionContext(session, position.phone, position.language, "ussd", position.answers)
+            outcome = ACTIONS[action_name].run(context, **params)
+            return outcome, context.language
+
+    def remembered_language(caller):
+        with database.transaction() as session:
+            return find_language(session, caller)
+
+    navigator = Navigator(book, perform)
+    store = UssdSessionStore(redis, settings["USSD_SESSION_TTL"], settings["USSD_RESUME_TTL"])
+    return UssdConversation(navigator, store, remembered_language)

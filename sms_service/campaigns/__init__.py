@@ -1,0 +1,1 @@
+"""Campaign logic: what signing, subscribing and choosing a language mean, whatever the channel."""

@@ -1,0 +1,84 @@
+"""The actions a flow may name (`action: sign_petition`), each a thin call into campaign logic.
+
+An action gets the conversation's answers so far and returns an outcome name; the flow maps
+each outcome to the screen that follows.
+"""
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from sms_service.campaigns import petitions, subscribers, subscriptions
+
+
+@dataclass
+class ActionContext:
+    """What an action may read and change: who is asking, in which language, what they answered."""
+
+    session: object  # an open SQLAlchemy session, committed by the caller
+    phone: str
+    language: str
+    channel: str
+    answers: dict
+
+
+@dataclass(frozen=True)
+class Action:
+    run: Callable
+    outcomes: frozenset
+    params: frozenset  # what the flow passes under `with:`
+    answers: frozenset = field(default_factory=frozenset)  # what the user must have answered
+
+
+def _sign_petition(context, petition):
+    answers = context.answers
+    return petitions.sign_petition(
+        context.session,
+        phone=context.phone,
+        petition=petition,
+        full_name=answers["name"],
+        county=answers["county"],
+        consent=answers["consent"],
+        channel=context.channel,
+        language=context.language,
+    )
+
+
+def _subscribe(context):
+    return subscriptions.subscribe(
+        context.session,
+        phone=context.phone,
+        topic=context.answers["topic"],
+        consent=context.answers["consent"],
+        channel=context.channel,
+        language=context.language,
+    )
+
+
+def _set_language(context):
+    context.language = context.answers["language"]
+    subscribers.set_language(context.session, context.phone, context.language)
+    return "changed"
+
+
+ACTIONS = {
+    "sign_petition": Action(
+        _sign_petition,
+        outcomes=frozenset({petitions.SIGNED, petitions.ALREADY_SIGNED, petitions.DECLINED}),
+        params=frozenset({"petition"}),
+        answers=frozenset({"name", "county", "consent"}),
+    ),
+    "subscribe": Action(
+        _subscribe,
+        outcomes=frozenset(
+            {subscriptions.SUBSCRIBED, subscriptions.ALREADY_SUBSCRIBED, subscriptions.DECLINED}
+        ),
+        params=frozenset(),
+        answers=frozenset({"topic", "consent"}),
+    ),
+    "set_language": Action(
+        _set_language,
+        outcomes=frozenset({"changed"}),
+        params=frozenset(),
+        answers=frozenset({"language"}),
+    ),
+}

@@ -1,0 +1,31 @@
+"""Subscribers: one row per phone number, created on first need."""
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from sms_service.models import Subscriber
+
+
+def find_language(session, phone):
+    """The language this number chose before, or None."""
+    return session.execute(select(Subscriber.language).where(Subscriber.phone == phone)).scalar()
+
+
+def get_or_create_subscriber(session, phone, language):
+    """The subscriber for `phone`, created with `language` if new (safe against a concurrent insert)."""
+    subscriber = session.execute(select(Subscriber).where(Subscriber.phone == phone)).scalar()
+    if subscriber is not None:
+        return subscriber
+    try:
+        with session.begin_nested():
+            subscriber = Subscriber(phone=phone, language=language)
+            session.add(subscriber)
+        return subscriber
+    except IntegrityError:
+        return session.execute(select(Subscriber).where(Subscriber.phone == phone)).scalar_one()
+
+
+def set_language(session, phone, language):
+    subscriber = get_or_create_subscriber(session, phone, language)
+    subscriber.language = language
+    return subscriber

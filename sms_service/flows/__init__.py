@@ -1,0 +1,1 @@
+"""Flow definitions (menus as data) and the checks that keep them sound."""

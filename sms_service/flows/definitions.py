@@ -1,0 +1,193 @@
+"""Menu definitions as data: reading the YAML files under `flows/` into plain objects.
+
+Layout of the flows folder:
+    catalog.yaml        languages, campaign topics, petitions
+    ussd/messages.yaml  texts the USSD engine itself shows (navigation, errors, resume)
+    ussd/menu.yaml      the USSD menu: a start screen and named screens
+
+Reading never stops at the first mistake: every problem found is collected with its file and
+screen, so that `flask flows check` can list them all at once.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+CATALOG_FILE = "catalog.yaml"
+USSD_MESSAGES_FILE = "ussd/messages.yaml"
+USSD_MENU_FILE = "ussd/menu.yaml"
+
+SCREEN_TYPES = {
+    # type: (required keys, optional keys)
+    "menu": ({"text", "options"}, set()),
+    "info": ({"text"}, {"options"}),
+    "input": ({"text", "validate", "save_as", "next"}, set()),
+    "action": ({"action", "outcomes"}, {"with"}),
+    "end": ({"text"}, set()),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    screen: str | None
+    message: str
+
+    def __str__(self):
+        where = f"{self.file}: screen '{self.screen}'" if self.screen else self.file
+        return f"{where}: {self.message}"
+
+
+class FlowDefinitionError(Exception):
+    """The definitions are broken; the message lists every problem with file and screen."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        listing = "\n".join(f"  {problem}" for problem in self.problems)
+        super().__init__(f"{len(self.problems)} problem(s) in the flow definitions:\n{listing}")
+
+
+@dataclass(frozen=True)
+class Option:
+    label: dict
+    next: str
+    save: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Screen:
+    name: str
+    type: str
+    text: dict = field(default_factory=dict)
+    options: tuple = ()
+    validate: str | None = None
+    save_as: str | None = None
+    next: str | None = None
+    action: str | None = None
+    params: dict = field(default_factory=dict)
+    outcomes: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FlowBook:
+    """Everything the channels need from `flows/`, read once at start-up."""
+
+    languages: tuple
+    default_language: str
+    topics: dict  # topic code -> {language: name}
+    petitions: dict  # petition code -> {language: title}
+    messages: dict  # message key -> {language: text}
+    start: str
+    screens: dict  # name -> Screen
+
+    def message(self, key, language):
+        return self.messages[key][language]
+
+
+def load_flow_book(flows_path):
+    """Read every definition file; return (book, problems). The book is None if unreadable."""
+    root = Path(flows_path)
+    problems = []
+
+    def read(relative):
+        path = root / relative
+        try:
+            with open(path, encoding="utf-8") as handle:
+                data = yaml.safe_load(handle) or {}
+        except FileNotFoundError:
+            problems.append(Problem(relative, None, "file is missing"))
+            return {}
+        except yaml.YAMLError as error:
+            problems.append(Problem(relative, None, f"not valid YAML: {error}"))
+            return {}
+        if not isinstance(data, dict):
+            problems.append(Problem(relative, None, "must be a mapping at the top level"))
+            return {}
+        return data
+
+    catalog = read(CATALOG_FILE)
+    messages = read(USSD_MESSAGES_FILE)
+    menu = read(USSD_MENU_FILE)
+
+    screens = {}
+    raw_screens = menu.get("screens") or {}
+    if not isinstance(raw_screens, dict):
+        problems.append(Problem(USSD_MENU_FILE, None, "'screens' must be a mapping"))
+        raw_screens = {}
+    for name, raw in raw_screens.items():
+        screen = _read_screen(str(name), raw, problems)
+        if screen is not None:
+            screens[screen.name] = screen
+
+    languages = tuple(catalog.get("languages") or ())
+    if not languages:
+        problems.append(Problem(CATALOG_FILE, None, "'languages' must list at least one language"))
+    book = FlowBook(
+        languages=languages,
+        default_language=catalog.get("default_language") or (languages[0] if languages else ""),
+        topics=dict(catalog.get("topics") or {}),
+        petitions=dict(catalog.get("petitions") or {}),
+        messages=dict(messages.get("messages") or {}),
+        start=str(menu.get("start") or ""),
+        screens=screens,
+    )
+    return book, problems
+
+
+def _read_screen(name, raw, problems):
+    def problem(message):
+        problems.append(Problem(USSD_MENU_FILE, name, message))
+
+    if not isinstance(raw, dict):
+        problem("must be a mapping")
+        return None
+    screen_type = raw.get("type")
+    if screen_type not in SCREEN_TYPES:
+        problem(f"unknown type {screen_type!r} (expected one of {', '.join(sorted(SCREEN_TYPES))})")
+        return None
+    required, optional = SCREEN_TYPES[screen_type]
+    keys = set(raw) - {"type"}
+    for key in sorted(required - keys):
+        problem(f"a {screen_type} screen needs '{key}'")
+    for key in sorted(keys - required - optional):
+        problem(f"'{key}' has no meaning on a {screen_type} screen")
+
+    options = []
+    for index, raw_option in enumerate(raw.get("options") or [], start=1):
+        if not isinstance(raw_option, dict) or "label" not in raw_option or "next" not in raw_option:
+            problem(f"option {index} needs a 'label' and a 'next'")
+            continue
+        options.append(
+            Option(
+                label=_texts(raw_option["label"], f"option {index} label", problem),
+                next=str(raw_option["next"]),
+                save=dict(raw_option.get("save") or {}),
+            )
+        )
+    if screen_type in ("menu",) and "options" in raw and not options:
+        problem("a menu needs at least one option (dead end)")
+
+    outcomes = raw.get("outcomes") or {}
+    if not isinstance(outcomes, dict):
+        problem("'outcomes' must map each outcome to a screen")
+        outcomes = {}
+    return Screen(
+        name=name,
+        type=screen_type,
+        text=_texts(raw.get("text", {}), "text", problem) if "text" in raw else {},
+        options=tuple(options),
+        validate=raw.get("validate"),
+        save_as=raw.get("save_as"),
+        next=str(raw["next"]) if raw.get("next") is not None else None,
+        action=raw.get("action"),
+        params=dict(raw.get("with") or {}),
+        outcomes={str(key): str(value) for key, value in outcomes.items()},
+    )
+
+
+def _texts(raw, what, problem):
+    if not isinstance(raw, dict):
+        problem(f"{what} must map each language to a text")
+        return {}
+    return {str(language): str(text).strip() for language, text in raw.items()}

@@ -1,0 +1,1 @@
+"""The USSD channel: AT's session callbacks, session state, and the menu engine."""

@@ -1,0 +1,44 @@
+"""Checks every Africa's Talking webhook shares: the shared token, and required form fields."""
+
+import hmac
+
+from flask import current_app, request
+
+from sms_service.phone_numbers import InvalidPhoneNumber, normalise_msisdn
+
+MAX_FIELD_LENGTH = 1000
+
+
+class BadCallback(ValueError):
+    """A callback we cannot act on; the message says why, and is sent back with a 400."""
+
+
+def token_is_valid():
+    """True when no WEBHOOK_TOKEN is configured, or the request carries it as `?token=`."""
+    expected = current_app.config["WEBHOOK_TOKEN"]
+    if not expected:
+        return True
+    given = request.args.get("token", "")
+    return hmac.compare_digest(given.encode(), expected.encode())
+
+
+def required_fields(form, names, allow_empty=()):
+    """The named form fields, or BadCallback naming the first one missing or malformed."""
+    values = {}
+    for name in names:
+        value = form.get(name)
+        if value is None:
+            raise BadCallback(f"missing field '{name}'")
+        if not value.strip() and name not in allow_empty:
+            raise BadCallback(f"field '{name}' is empty")
+        if len(value) > MAX_FIELD_LENGTH:
+            raise BadCallback(f"field '{name}' is longer than {MAX_FIELD_LENGTH} characters")
+        values[name] = value
+    return values
+
+
+def phone_field(form, name):
+    try:
+        return normalise_msisdn(form[name])
+    except InvalidPhoneNumber as error:
+        raise BadCallback(f"field '{name}': {error}") from None
