@@ -124,6 +124,8 @@ class Navigator:
             outcome, position.language = self.perform(screen.action, screen.params, position)
             screen = self.book.screens[screen.outcomes[outcome]]
         position.screen, position.page = screen.name, 0
+        if screen.name == self.book.start:
+            position.history.clear()  # arriving home is a fresh start, as with 00
         return self.show(position)
 
     def _pages(self, position):

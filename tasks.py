@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""The two commands a new machine needs, with nothing but Python 3.11 installed.
+
+    python3 tasks.py run     install into .venv, create/upgrade the schema, start web + worker
+    python3 tasks.py test    install into .venv, lint the flows, run the tests (pytest args pass on)
+
+Standard library only: this runs before anything is installed.
+"""
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / "bin"
+
+
+def ensure_environment(requirements):
+    """Create .venv and install `requirements` into it, unless that was done for these exact files."""
+    if not (BIN / "python").exists():
+        print(f"creating {VENV}", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+    digest = hashlib.sha256()
+    for name in ("requirements.txt", requirements):
+        digest.update((ROOT / name).read_bytes())
+    stamp = VENV / f".installed-{Path(requirements).stem}"
+    if stamp.exists() and stamp.read_text() == digest.hexdigest():
+        return
+    print(f"installing {requirements} into {VENV}", flush=True)
+    pip = [str(BIN / "python"), "-m", "pip", "--disable-pip-version-check"]
+    subprocess.run(pip + ["install", "--quiet", "--upgrade", "pip"], check=True)
+    subprocess.run(pip + ["install", "--quiet", "-r", str(ROOT / requirements)], check=True)
+    stamp.write_text(digest.hexdigest())
+
+
+def flask(*args, env=None):
+    return subprocess.run([str(BIN / "flask"), "--app", "sms_service", *args], cwd=ROOT, env=env)
+
+
+def run(_args):
+    ensure_environment("requirements.txt")
+    if flask("db", "upgrade").returncode != 0:
+        return 1
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    env.setdefault("PORT", "5000")
+    print(f"web on http://127.0.0.1:{env['PORT']} (POST /ussd, GET /healthz); Ctrl-C stops", flush=True)
+    # honcho gives each Procfile line its own PORT; pin the web's to the one printed above.
+    return subprocess.run(
+        [str(BIN / "honcho"), "start", "--port", env["PORT"]], cwd=ROOT, env=env
+    ).returncode
+
+
+def test(args):
+    ensure_environment("requirements-dev.txt")
+    if flask("flows", "check").returncode != 0:
+        return 1
+    return subprocess.run([str(BIN / "python"), "-m", "pytest", *args], cwd=ROOT).returncode
+
+
+COMMANDS = {"run": run, "test": test}
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
+        print(__doc__.strip())
+        sys.exit(2)
+    sys.exit(COMMANDS[sys.argv[1]](sys.argv[2:]))

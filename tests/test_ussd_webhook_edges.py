@@ -1,0 +1,113 @@
+"""What POST /ussd answers to callbacks it cannot act on, and when its stores are down."""
+
+import pytest
+from sqlalchemy import func, select
+
+from sms_service.models import PetitionSignature
+from tests.ussd_phone import SERVICE_CODE, UssdPhone
+
+GOOD = {
+    "sessionId": "ATUid_edge_1",
+    "serviceCode": SERVICE_CODE,
+    "phoneNumber": "+254712345678",
+    "networkCode": "63902",
+    "text": "",
+}
+
+APOLOGY = "END Sorry, the service is unavailable. Please try again later.\nSamahani"
+
+
+def without(field):
+    return {key: value for key, value in GOOD.items() if key != field}
+
+
+def changed(**fields):
+    return {**GOOD, **fields}
+
+
+@pytest.mark.parametrize(
+    "form, reason",
+    [
+        (without("sessionId"), "missing field 'sessionId'"),
+        (without("serviceCode"), "missing field 'serviceCode'"),
+        (without("phoneNumber"), "missing field 'phoneNumber'"),
+        (without("text"), "missing field 'text'"),
+        (changed(sessionId="  "), "field 'sessionId' is empty"),
+        (changed(phoneNumber=""), "field 'phoneNumber' is empty"),
+        (changed(phoneNumber="not-a-number"), "field 'phoneNumber': not a phone number"),
+        (changed(phoneNumber="+2547"), "field 'phoneNumber'"),
+        (changed(text="1*" * 600), "field 'text' is longer than 1000 characters"),
+        ({}, "missing field 'sessionId'"),
+    ],
+)
+def test_malformed_callbacks_get_400_with_a_reason(client, form, reason):
+    response = client.post("/ussd", data=form)
+    assert response.status_code == 400
+    assert reason in response.get_data(as_text=True)
+
+
+def test_a_json_body_is_refused_with_a_reason(client):
+    response = client.post("/ussd", json=GOOD)
+    assert response.status_code == 400
+    assert "missing field 'sessionId'" in response.get_data(as_text=True)
+
+
+def test_get_is_not_allowed(client):
+    assert client.get("/ussd").status_code == 405
+
+
+@pytest.mark.parametrize("query, status", [("", 403), ("?token=wrong", 403), ("?token=s3cret", 200)])
+def test_webhook_token_is_required_when_configured(make_app, query, status):
+    client = make_app(WEBHOOK_TOKEN="s3cret").test_client()
+    response = client.post("/ussd" + query, data=GOOD)
+    assert response.status_code == status
+    if status == 403:
+        assert "token" in response.get_data(as_text=True)
+
+
+def test_callbacks_for_another_service_code_are_refused(make_app):
+    client = make_app(USSD_SERVICE_CODE="*384*999#").test_client()
+    response = client.post("/ussd", data=GOOD)
+    assert response.status_code == 400
+    assert "serviceCode" in response.get_data(as_text=True)
+    assert client.post("/ussd", data=changed(serviceCode="*384*999#")).status_code == 200
+
+
+def test_responses_are_plain_text(client):
+    response = client.post("/ussd", data=GOOD)
+    assert response.mimetype == "text/plain"
+    assert response.get_data(as_text=True).startswith("CON ")
+
+
+def test_unreachable_redis_gets_an_apology_screen(make_app, caplog):
+    client = make_app(REDIS_URL="redis://127.0.0.1:1/0").test_client()
+    response = client.post("/ussd", data=GOOD)
+    assert response.status_code == 200
+    assert response.get_data(as_text=True).startswith(APOLOGY)
+    assert "USSD hop failed for +254712***678" in caplog.text
+    assert "+254712345678" not in caplog.text  # numbers are masked in logs
+
+
+def test_unreachable_database_gets_an_apology_screen(make_app, caplog):
+    client = make_app(DATABASE_URL="postgresql://nobody@127.0.0.1:1/none").test_client()
+    response = client.post("/ussd", data=GOOD)
+    assert response.status_code == 200
+    assert response.get_data(as_text=True).startswith(APOLOGY)
+    assert "USSD hop failed" in caplog.text
+
+
+def test_a_database_failure_mid_journey_loses_nothing_on_retry(make_app, database):
+    """The hop that fails is not recorded, so AT's retry on a healthy service signs once."""
+    broken = make_app(DATABASE_URL="postgresql://nobody@127.0.0.1:1/none").test_client()
+    healthy = make_app().test_client()
+    phone = UssdPhone(healthy, "0712345678")
+    phone.dial().answer_all("4", "Wanjiku Kamau", "Nyeri")
+
+    phone.client = broken
+    phone.answer("1")
+    assert phone.screen.startswith(APOLOGY)
+
+    phone.client = healthy
+    phone.repeat().assert_see("Thank you, Wanjiku Kamau")
+    with database.transaction() as session:
+        assert session.execute(select(func.count()).select_from(PetitionSignature)).scalar_one() == 1
