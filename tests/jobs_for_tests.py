@@ -1,0 +1,8 @@
+"""A job the worker test enqueues: it leaves a mark in Redis that the test can read."""
+
+from rq import get_current_job
+
+
+def leave_a_mark(key):
+    get_current_job().connection.set(key, "done")
+    return key
