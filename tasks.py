@@ -44,7 +44,9 @@ def run(_args):
     ensure_environment("requirements.txt")
     if flask("db", "upgrade").returncode != 0:
         return 1
-    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    # The Procfile names bare `gunicorn` and `python`: they must be the ones in .venv.
+    env = dict(os.environ, PYTHONUNBUFFERED="1", VIRTUAL_ENV=str(VENV))
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     env.setdefault("PORT", "5000")
     print(f"web on http://127.0.0.1:{env['PORT']} (POST /ussd, GET /healthz); Ctrl-C stops", flush=True)
     # honcho gives each Procfile line its own PORT; pin the web's to the one printed above.
