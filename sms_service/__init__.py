@@ -30,6 +30,7 @@ def create_app(config=None):
     app = Flask(__name__, instance_path=settings["INSTANCE_PATH"])
     app.config.update(settings)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # one line per plugin
 
     book, problems = check_flows(settings["FLOWS_PATH"])
     if problems:

@@ -308,3 +308,13 @@ def test_no_screen_exceeds_182_characters_on_a_long_walk(phone):
     for answer in walk:
         phone.answer(answer).assert_continues()
         assert len(phone.screen) - len("CON ") <= 182, phone.screen
+
+
+def test_session_state_lives_in_redis_longer_than_at_sessions(phone, app):
+    phone.dial().answer_all("4", "Wanjiku Kamau")
+    redis = app.extensions["redis"]
+    session_ttl = redis.ttl(f"ussd:session:{phone.session_id}")
+    resume_ttl = redis.ttl(f"ussd:resume:{CALLER}")
+    assert 180 < session_ttl <= 300  # AT gives up on a session after 180 s
+    assert 0 < resume_ttl <= 300
+    assert not redis.exists(f"ussd:lock:{phone.session_id}")  # released after every hop
