@@ -1,5 +1,7 @@
 """Phone numbers: normalised once, at the edge, to E.164; masked wherever they are logged."""
 
+from functools import lru_cache
+
 import phonenumbers
 
 DEFAULT_REGION = "KE"
@@ -9,6 +11,8 @@ class InvalidPhoneNumber(ValueError):
     pass
 
 
+# Parsing is costly next to the rest of a USSD hop, and a caller sends the same number every hop.
+@lru_cache(maxsize=65536)
 def normalise_msisdn(raw, region=DEFAULT_REGION):
     """Return `raw` (07.., 01.., 2547.., +2547.., with spaces or dashes) as E.164, e.g. +254712345678."""
     candidate = (raw or "").strip()
