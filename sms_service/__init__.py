@@ -4,6 +4,7 @@ import logging
 import os
 
 from flask import Flask
+from rq import Queue
 
 from sms_service.campaigns.actions import ACTIONS, ActionContext
 from sms_service.campaigns.subscribers import find_language
@@ -12,6 +13,7 @@ from sms_service.database import Database
 from sms_service.flows.checker import check_flows
 from sms_service.flows.definitions import FlowDefinitionError
 from sms_service.redis_connection import connect_redis
+from sms_service.sms.at_client import AfricasTalkingSms
 from sms_service.ussd.conversation import UssdConversation
 from sms_service.ussd.navigator import Navigator
 from sms_service.ussd.session_store import UssdSessionStore
@@ -40,17 +42,30 @@ def create_app(config=None):
 
     database = Database(settings["DATABASE_URL"])
     redis = connect_redis(settings["REDIS_URL"], settings["INSTANCE_PATH"])
-    app.extensions.update(database=database, redis=redis, flow_book=book)
+    sms_client = AfricasTalkingSms(
+        settings["AT_USERNAME"],
+        settings["AT_API_KEY"] or "local-gateway",
+        base_url=settings["AT_API_BASE_URL"] or None,
+        sender_id=settings["AT_SENDER_ID"],
+    )
+    app.extensions.update(
+        database=database, redis=redis, flow_book=book, sms_client=sms_client,
+        queue=Queue("default", connection=redis),
+    )
 
-    from sms_service import cli, health
+    from sms_service import cli, health, local_gateway
+    from sms_service.sms import webhooks as sms_webhooks
     from sms_service.ussd import webhook as ussd_webhook
 
     app.register_blueprint(health.blueprint)
-    app.cli.add_command(cli.db_cli)
-    app.cli.add_command(cli.flows_cli)
+    for command in (cli.db_cli, cli.flows_cli, cli.sms_cli):
+        app.cli.add_command(command)
+    if not settings["AT_API_KEY"]:
+        app.register_blueprint(local_gateway.blueprint)
     if not problems:
         app.extensions["ussd_conversation"] = _ussd_conversation(settings, book, database, redis)
         app.register_blueprint(ussd_webhook.blueprint)
+        app.register_blueprint(sms_webhooks.blueprint)
     return app
 
 

@@ -1,14 +1,19 @@
-"""`flask` commands: `flask db upgrade` and `flask flows check`."""
+"""`flask` commands: `flask db upgrade`, `flask flows check`, `flask sms ...`."""
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy import select
 
 from sms_service.flows.checker import check_flows
+from sms_service.models import InboundMessage
 from sms_service.schema import upgrade_schema
+from sms_service.sms.encoding import describe_text
+from sms_service.sms.webhooks import INBOUND_JOB
 
 db_cli = AppGroup("db", help="The SQL schema.")
 flows_cli = AppGroup("flows", help="The menu, keyword and quiz definitions in flows/.")
+sms_cli = AppGroup("sms", help="The SMS channel.")
 
 
 @db_cli.command("upgrade")
@@ -29,3 +34,28 @@ def flows_check(flows_path):
     if problems:
         raise SystemExit(1)
     click.echo(f"flows OK: {len(book.screens)} USSD screens in {', '.join(book.languages)}")
+
+
+@sms_cli.command("handle-pending")
+def sms_handle_pending():
+    """Queue every stored inbound SMS not handled yet (after Redis was down, say)."""
+    with current_app.extensions["database"].transaction() as session:
+        pending = session.execute(
+            select(InboundMessage.id).where(InboundMessage.handled_at.is_(None))
+        ).scalars().all()
+    for message_id in pending:
+        current_app.extensions["queue"].enqueue(INBOUND_JOB, message_id, job_id=f"inbound-{message_id}")
+    click.echo(f"queued {len(pending)} inbound message(s)")
+
+
+@sms_cli.command("describe")
+@click.argument("text")
+def sms_describe(text):
+    """Encoding, length and segments of TEXT, with what forces UCS-2 and a GSM-7 version."""
+    report = describe_text(text)
+    click.echo(f"{report.encoding}, {report.length} characters, {report.segments} segment(s)")
+    if report.forcing_ucs2:
+        shown = " ".join(f"{char!r} (U+{ord(char):04X})" for char in report.forcing_ucs2)
+        click.echo(f"forces UCS-2: {shown}")
+    if report.gsm7_suggestion is not None:
+        click.echo(f"GSM-7 version: {report.gsm7_suggestion}")

@@ -13,13 +13,33 @@ DEFAULTS = {
     "DATABASE_URL": "",  # unset: a SQLite file under INSTANCE_PATH
     "SECRET_KEY": "dev-only-secret-change-me",
     "AT_USERNAME": "sandbox",
-    "AT_API_KEY": "",
+    "AT_API_KEY": "",  # unset: SMS goes to the local gateway mounted at /local-at
+    "AT_API_BASE_URL": "",  # where the SDK sends; unset: AT itself, or the local gateway
+    "AT_SENDER_ID": "",  # shortcode or alphanumeric sender id; unset: AT's default
+    "PORT": "8000",
     "WEBHOOK_TOKEN": "",  # set: webhooks must carry ?token=<this>
     "USSD_SERVICE_CODE": "",  # set: callbacks for any other service code are refused
     "INSTANCE_PATH": str(PROJECT_ROOT / "instance"),
     "FLOWS_PATH": str(PROJECT_ROOT / "flows"),
     "USSD_SESSION_TTL": "300",  # seconds; AT ends a session after 180 s
     "USSD_RESUME_TTL": "300",  # seconds a dropped session may be resumed
+    "SMS_UNKNOWN_REPLIES_PER_HOUR": "3",  # "not understood" replies per number per hour
+    # The local gateway (used when AT_API_KEY is unset):
+    "LOCAL_GATEWAY_LATENCY_MS": "0",
+    "LOCAL_GATEWAY_FAILURE_RATE": "0",  # share of recipients answered 500 InternalServerError
+    "LOCAL_GATEWAY_DLR_DELAY_MS": "1000",  # delivery reports after this; negative: none
+    "LOCAL_GATEWAY_DLR_FAILURE_RATE": "0",  # share of delivery reports that say Failed
+    "LOCAL_GATEWAY_DLR_URL": "",  # unset: this service's /sms/delivery-reports
+}
+
+NUMBERS = {
+    "USSD_SESSION_TTL": int,
+    "USSD_RESUME_TTL": int,
+    "SMS_UNKNOWN_REPLIES_PER_HOUR": int,
+    "LOCAL_GATEWAY_LATENCY_MS": float,
+    "LOCAL_GATEWAY_FAILURE_RATE": float,
+    "LOCAL_GATEWAY_DLR_DELAY_MS": float,
+    "LOCAL_GATEWAY_DLR_FAILURE_RATE": float,
 }
 
 
@@ -28,9 +48,11 @@ def load_config(overrides=None):
     load_dotenv(PROJECT_ROOT / ".env", override=False)
     config = {key: os.environ.get(key, default) for key, default in DEFAULTS.items()}
     config.update(overrides or {})
-    config["USSD_SESSION_TTL"] = int(config["USSD_SESSION_TTL"])
-    config["USSD_RESUME_TTL"] = int(config["USSD_RESUME_TTL"])
+    for key, kind in NUMBERS.items():
+        config[key] = kind(config[key])
     config["DATABASE_URL"] = database_url(config["DATABASE_URL"], config["INSTANCE_PATH"])
+    if not config["AT_API_BASE_URL"] and not config["AT_API_KEY"]:
+        config["AT_API_BASE_URL"] = f"http://127.0.0.1:{config['PORT']}/local-at"
     return config
 
 

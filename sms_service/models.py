@@ -23,6 +23,8 @@ class Subscriber(Base):
     phone: Mapped[str] = mapped_column(String(16), unique=True)  # E.164
     language: Mapped[str] = mapped_column(String(8), default="en")
     county: Mapped[str | None] = mapped_column(String(32))
+    # Set by STOP (or AT's opt-out callback): nothing more is sent until the number texts JOIN.
+    suppressed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
@@ -66,7 +68,46 @@ class PetitionSignature(Base):
     petition: Mapped[str] = mapped_column(String(32), index=True)
     subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id"), index=True)
     full_name: Mapped[str] = mapped_column(String(64))
-    county: Mapped[str] = mapped_column(String(32))
+    county: Mapped[str | None] = mapped_column(String(32))  # SMS signatures (ATT <name>) have none
     consent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     channel: Mapped[str] = mapped_column(String(16))
     signed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class InboundMessage(Base):
+    """An SMS a person sent us, stored before it is handled so that none is lost."""
+
+    __tablename__ = "inbound_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at_id: Mapped[str] = mapped_column(String(64), unique=True)  # AT's id: a retry is handled once
+    phone: Mapped[str] = mapped_column(String(16), index=True)
+    shortcode: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(String(1600))
+    link_id: Mapped[str | None] = mapped_column(String(64))
+    network_code: Mapped[str | None] = mapped_column(String(16))
+    sent_at: Mapped[str | None] = mapped_column(String(40))  # AT's `date`, as AT wrote it
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    handled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    outcome: Mapped[str | None] = mapped_column(String(32))  # the keyword it was read as
+
+
+class OutboundMessage(Base):
+    """One SMS to one number, from queued to delivered or failed."""
+
+    __tablename__ = "outbound_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    phone: Mapped[str] = mapped_column(String(16), index=True)
+    text: Mapped[str] = mapped_column(String(1600))
+    purpose: Mapped[str] = mapped_column(String(32))  # "reply", "stop_confirmation", ...
+    in_reply_to: Mapped[int | None] = mapped_column(ForeignKey("inbound_messages.id"))
+    # queued -> sent -> delivered | failed; retry (try again later); uncertain (may have gone)
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    gateway_message_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    cost: Mapped[str | None] = mapped_column(String(32))
+    failure_reason: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -6,6 +6,8 @@ their own, dropped at the end), otherwise a SQLite file.
 """
 
 import os
+import socket
+import threading
 import uuid
 
 import pytest
@@ -89,6 +91,30 @@ def app(make_app):
     return make_app()
 
 
+WORKER_SETTINGS = ("INSTANCE_PATH", "REDIS_URL", "DATABASE_URL", "AT_API_BASE_URL", "AT_API_KEY",
+                   "LOCAL_GATEWAY_DLR_DELAY_MS", "WEBHOOK_TOKEN")
+
+
+@pytest.fixture
+def worker_environment(app, monkeypatch):
+    """The environment a worker process would have for `app` (workers configure from it)."""
+    from workers.app_context import worker_app
+
+    for key in WORKER_SETTINGS:
+        monkeypatch.setenv(key, str(app.config[key]))
+    worker_app.cache_clear()
+    yield
+    worker_app.cache_clear()
+
+
+@pytest.fixture
+def run_jobs(worker_environment):
+    """Run a real RQ worker (forking per job) until the queue is empty."""
+    from workers.runner import run_worker
+
+    return lambda: run_worker(burst=True)
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()
@@ -103,3 +129,32 @@ def phone(client):
 @pytest.fixture
 def database(app):
     return app.extensions["database"]
+
+
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def live_app(make_app):
+    """The app served over real HTTP on 127.0.0.1, its SMS going to its own local gateway."""
+    from werkzeug.serving import make_server
+
+    port = _free_port()
+    made = []
+
+    def serve(**overrides):
+        overrides.setdefault("LOCAL_GATEWAY_DLR_DELAY_MS", 0)
+        app = make_app(PORT=str(port), AT_API_BASE_URL="", **overrides)
+        server = make_server("127.0.0.1", port, app, threaded=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        app.config["SERVER_URL"] = f"http://127.0.0.1:{port}"
+        made.append(server)
+        return app
+
+    yield serve
+    for server in made:
+        server.shutdown()
+        server.server_close()

@@ -13,10 +13,14 @@ DECLINED = "declined"
 
 
 def subscribe(session, *, phone, topic, consent, channel, language):
-    """Subscribe `phone` to `topic`; returns SUBSCRIBED, ALREADY_SUBSCRIBED or DECLINED."""
+    """Subscribe `phone` to `topic`; returns SUBSCRIBED, ALREADY_SUBSCRIBED or DECLINED.
+
+    Subscribing is asking for messages again, so it lifts an earlier STOP.
+    """
     if not consent:
         return DECLINED
     subscriber = get_or_create_subscriber(session, phone, language)
+    subscriber.suppressed_at = None
     existing = session.execute(
         select(Subscription).where(
             Subscription.subscriber_id == subscriber.id, Subscription.topic == topic

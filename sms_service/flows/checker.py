@@ -9,11 +9,13 @@ from sms_service.flows.definitions import (
     CATALOG_FILE,
     USSD_MENU_FILE,
     USSD_MESSAGES_FILE,
+    SMS_KEYWORDS_FILE,
     FlowDefinitionError,
     Problem,
     load_flow_book,
 )
-from sms_service.flows.validators import VALIDATORS
+from sms_service.flows.validators import NAME_MAX_LENGTH, VALIDATORS
+from sms_service.sms.encoding import describe_text
 from sms_service.ussd.screens import (
     USSD_SCREEN_LIMIT,
     apology_text,
@@ -49,6 +51,7 @@ def check_flow_book(book):
     problems += _check_messages(book)
     problems += _check_graph(book)
     problems += _check_screens(book)
+    problems += _check_sms(book)
     if not problems:  # measuring only makes sense once every reference resolves
         problems += _check_lengths(book)
     return problems
@@ -150,6 +153,60 @@ def _check_screens(book):
             for name in sorted(template_fields(text) - saved - {"topic_name", "petition_name"}):
                 problem(f"{language} text uses '{{{name}}}', which no screen asks for")
     return problems
+
+
+MAX_REPLY_SEGMENTS = 2
+
+
+def _check_sms(book):
+    # Imported here: the keyword handler imports campaign logic, which imports flows.
+    from sms_service.sms.keywords import KEYWORDS, REPLY_KEYS
+
+    problems = []
+
+    def problem(message):
+        problems.append(Problem(SMS_KEYWORDS_FILE, None, message))
+
+    sms = book.sms
+    for word, keyword in sorted(sms.keywords.items()):
+        if keyword not in KEYWORDS:
+            problem(f"unknown keyword '{keyword}' (for '{word}'; known: {', '.join(KEYWORDS)})")
+    for keyword in KEYWORDS:
+        if keyword not in sms.keywords.values():
+            problem(f"keyword '{keyword}' has no words")
+    for word, topic in sorted(sms.topics.items()):
+        if topic not in book.topics:
+            problem(f"topic word '{word}' names unknown topic '{topic}'")
+    for word, language in sorted(sms.languages.items()):
+        if language not in book.languages:
+            problem(f"language word '{word}' names unknown language '{language}'")
+    for key in REPLY_KEYS:
+        if key not in sms.replies:
+            problem(f"reply '{key}' is missing")
+    longest = {"name": "W" * NAME_MAX_LENGTH}
+    for key, texts in sorted(sms.replies.items()):
+        for language in _missing_languages(book, texts):
+            problem(f"reply '{key}' has no {language} text")
+        for language, text in sorted(texts.items()):
+            problems.extend(_check_sms_text(f"reply '{key}' ({language})", text, book, language, longest))
+    return problems
+
+
+def _check_sms_text(what, text, book, language, longest):
+    """An SMS text must stay GSM-7 and short, measured with the longest values it can carry."""
+    values = dict(longest, topics=", ".join(names[language] for names in book.topics.values()))
+    try:
+        filled = text.format(**values)
+    except (KeyError, IndexError, ValueError) as error:
+        return [Problem(SMS_KEYWORDS_FILE, None, f"{what} has a bad placeholder: {error}")]
+    report = describe_text(filled)
+    if not report.is_gsm7:
+        shown = ", ".join(f"{char!r} (U+{ord(char):04X})" for char in report.forcing_ucs2)
+        hint = f"; GSM-7 version: {report.gsm7_suggestion!r}" if report.gsm7_suggestion else ""
+        return [Problem(SMS_KEYWORDS_FILE, None, f"{what} would go UCS-2 because of {shown}{hint}")]
+    if report.segments > MAX_REPLY_SEGMENTS:
+        return [Problem(SMS_KEYWORDS_FILE, None, f"{what} is {report.segments} SMS segments (at most {MAX_REPLY_SEGMENTS})")]
+    return []
 
 
 def _check_saved_values(book, screen, save):

@@ -4,6 +4,7 @@ Layout of the flows folder:
     catalog.yaml        languages, campaign topics, petitions
     ussd/messages.yaml  texts the USSD engine itself shows (navigation, errors, resume)
     ussd/menu.yaml      the USSD menu: a start screen and named screens
+    sms/keywords.yaml   SMS keywords (with their aliases), topic and language words, replies
 
 Reading never stops at the first mistake: every problem found is collected with its file and
 screen, so that `flask flows check` can list them all at once.
@@ -17,6 +18,7 @@ import yaml
 CATALOG_FILE = "catalog.yaml"
 USSD_MESSAGES_FILE = "ussd/messages.yaml"
 USSD_MENU_FILE = "ussd/menu.yaml"
+SMS_KEYWORDS_FILE = "sms/keywords.yaml"
 
 SCREEN_TYPES = {
     # type: (required keys, optional keys)
@@ -70,6 +72,19 @@ class Screen:
 
 
 @dataclass(frozen=True)
+class SmsKeywords:
+    """Words people text, each mapped (upper case, punctuation removed) to what it means."""
+
+    keywords: dict  # word -> keyword ("STOP" -> "stop", "ACHA" -> "stop")
+    topics: dict  # word -> topic code
+    languages: dict  # word -> language code
+    replies: dict  # reply key -> {language: text}
+
+    def reply(self, key, language):
+        return self.replies[key][language]
+
+
+@dataclass(frozen=True)
 class FlowBook:
     """Everything the channels need from `flows/`, read once at start-up."""
 
@@ -80,6 +95,7 @@ class FlowBook:
     messages: dict  # message key -> {language: text}
     start: str
     screens: dict  # name -> Screen
+    sms: SmsKeywords = None
 
     def message(self, key, language):
         return self.messages[key][language]
@@ -109,6 +125,7 @@ def load_flow_book(flows_path):
     catalog = read(CATALOG_FILE)
     messages = read(USSD_MESSAGES_FILE)
     menu = read(USSD_MENU_FILE)
+    sms = read(SMS_KEYWORDS_FILE)
 
     screens = {}
     raw_screens = menu.get("screens") or {}
@@ -131,8 +148,40 @@ def load_flow_book(flows_path):
         messages=dict(messages.get("messages") or {}),
         start=str(menu.get("start") or ""),
         screens=screens,
+        sms=_read_sms_keywords(sms, problems),
     )
     return book, problems
+
+
+def keyword_form(word):
+    """How a texted word is compared: upper case, letters and digits only ("stop." -> "STOP")."""
+    return "".join(char for char in word.upper() if char.isalnum())
+
+
+def _read_sms_keywords(raw, problems):
+    def word_map(section):
+        mapping = {}
+        for meaning, words in (raw.get(section) or {}).items():
+            for word in words or []:
+                form = keyword_form(str(word))
+                if form in mapping and mapping[form] != meaning:
+                    problems.append(
+                        Problem(SMS_KEYWORDS_FILE, None, f"{section}: '{word}' means both {mapping[form]} and {meaning}")
+                    )
+                mapping[form] = meaning
+        return mapping
+
+    replies = raw.get("replies") or {}
+    if not isinstance(replies, dict):
+        problems.append(Problem(SMS_KEYWORDS_FILE, None, "'replies' must be a mapping"))
+        replies = {}
+    return SmsKeywords(
+        keywords=word_map("keywords"),
+        topics=word_map("topics"),
+        languages=word_map("languages"),
+        replies={key: {str(lang): str(text).strip() for lang, text in (texts or {}).items()}
+                 for key, texts in replies.items()},
+    )
 
 
 def _read_screen(name, raw, problems):

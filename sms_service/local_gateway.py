@@ -1,0 +1,138 @@
+"""A local stand-in for Africa's Talking's SMS API, so that everything runs offline.
+
+Mounted at /local-at when no AT_API_KEY is configured. It accepts the official SDK's requests
+(POST /local-at/version1/messaging), answers in AT's shape, keeps what it received in Redis for
+inspection (tests and the phone simulator read it), and posts delivery reports back to the
+service after a delay.
+
+Knobs (configuration): LOCAL_GATEWAY_LATENCY_MS, LOCAL_GATEWAY_FAILURE_RATE (share of recipients
+answered 500 InternalServerError), LOCAL_GATEWAY_DLR_DELAY_MS, LOCAL_GATEWAY_DLR_FAILURE_RATE
+(share of delivery reports that say Failed). A number whose last four digits are 9 and a status
+code (+254700009403) always gets that code: fault tests use it.
+"""
+
+import json
+import random
+import threading
+import time
+import uuid
+from datetime import datetime, timezone
+
+import requests
+from flask import Blueprint, current_app, jsonify, request
+
+from sms_service.sms.at_statuses import SEND_STATUS_CODES, SendOutcome
+
+blueprint = Blueprint("local_gateway", __name__, url_prefix="/local-at")
+
+OUTBOX_KEY = "local_at:outbox"
+INBOX_KEY = "local_at:inbox:{number}"
+KEEP_PER_NUMBER = 200
+KEEP_IN_OUTBOX = 10_000
+COST = "KES 0.8000"
+
+
+def _status_for(number, failure_rate):
+    scripted = number[-4:]
+    if scripted.startswith("9") and int(scripted[1:]) in SEND_STATUS_CODES:
+        return int(scripted[1:])
+    if failure_rate and random.random() < failure_rate:
+        return 500
+    return 101
+
+
+@blueprint.post("/version1/messaging")
+def receive_messages():
+    if not request.headers.get("apiKey"):
+        return "The supplied authentication is invalid", 401
+    form = request.form
+    message, to = form.get("message"), form.get("to")
+    if not form.get("username") or message is None or not to:
+        return "Request is missing required form field", 400
+    config = current_app.config
+    if config["LOCAL_GATEWAY_LATENCY_MS"]:
+        time.sleep(config["LOCAL_GATEWAY_LATENCY_MS"] / 1000)
+
+    redis = current_app.extensions["redis"]
+    pipe = redis.pipeline(transaction=False)
+    recipients, accepted = [], []
+    for number in to.split(","):
+        number = number.strip()
+        code = _status_for(number, config["LOCAL_GATEWAY_FAILURE_RATE"])
+        status, outcome = SEND_STATUS_CODES[code]
+        if outcome is SendOutcome.ACCEPTED:
+            message_id = f"ATXid_{uuid.uuid4().hex}"
+            entry = json.dumps(
+                {
+                    "id": message_id,
+                    "to": number,
+                    "from": form.get("from") or "",
+                    "message": message,
+                    "at": datetime.now(timezone.utc).isoformat(),
+                }
+            )
+            pipe.lpush(OUTBOX_KEY, entry)
+            pipe.lpush(INBOX_KEY.format(number=number), entry)
+            pipe.ltrim(INBOX_KEY.format(number=number), 0, KEEP_PER_NUMBER - 1)
+            accepted.append((message_id, number))
+            recipients.append(
+                {"statusCode": code, "number": number, "status": "Success", "cost": COST, "messageId": message_id}
+            )
+        else:  # AT reports failures inside the 200 too, with no message id
+            recipients.append(
+                {"statusCode": code, "number": number, "status": status, "cost": "0", "messageId": "None"}
+            )
+    pipe.ltrim(OUTBOX_KEY, 0, KEEP_IN_OUTBOX - 1)
+    pipe.execute()
+    if accepted:
+        _schedule_delivery_reports(accepted, _delivery_report_url(), config)
+    summary = f"Sent to {len(accepted)}/{len(recipients)} Total Cost: KES {0.8 * len(accepted):.4f}"
+    return jsonify({"SMSMessageData": {"Message": summary, "Recipients": recipients}}), 201
+
+
+def _delivery_report_url():
+    url = current_app.config["LOCAL_GATEWAY_DLR_URL"] or request.host_url.rstrip("/") + "/sms/delivery-reports"
+    token = current_app.config["WEBHOOK_TOKEN"]
+    return f"{url}?token={token}" if token else url
+
+
+def _schedule_delivery_reports(accepted, url, config):
+    delay = config["LOCAL_GATEWAY_DLR_DELAY_MS"] / 1000
+    failure_rate = config["LOCAL_GATEWAY_DLR_FAILURE_RATE"]
+    if delay < 0:
+        return  # delivery reports switched off
+    reports = [
+        {
+            "id": message_id,
+            "phoneNumber": number,
+            "networkCode": "63902",
+            "retryCount": "0",
+            **(
+                {"status": "Failed", "failureReason": "DeliveryFailure"}
+                if failure_rate and random.random() < failure_rate
+                else {"status": "Success"}
+            ),
+        }
+        for message_id, number in accepted
+    ]
+    timer = threading.Timer(delay, _post_reports, args=(url, reports))
+    timer.daemon = True
+    timer.start()
+
+
+def _post_reports(url, reports):
+    with requests.Session() as session:
+        for report in reports:
+            try:
+                session.post(url, data=report, timeout=5)
+            except requests.RequestException:
+                pass  # the real AT gives up too; the message stays "sent"
+
+
+def messages_for(redis, number):
+    """What the gateway delivered to `number`, newest first."""
+    return [json.loads(raw) for raw in redis.lrange(INBOX_KEY.format(number=number), 0, -1)]
+
+
+def all_messages(redis):
+    return [json.loads(raw) for raw in redis.lrange(OUTBOX_KEY, 0, -1)]

@@ -1,0 +1,1 @@
+"""The SMS channel: Africa's Talking adapter, webhooks, keywords, the outbox."""

@@ -1,0 +1,91 @@
+"""The outbox: every SMS we send is a row first, then a gateway request, then delivery reports.
+
+`deliver` is idempotent: it only sends a message still queued (or waiting for a retry), so a job
+that runs twice sends once.
+"""
+
+import logging
+
+from sqlalchemy import select, update
+
+from sms_service.campaigns.suppression import is_suppressed
+from sms_service.models import OutboundMessage, utcnow
+from sms_service.phone_numbers import mask_msisdn
+from sms_service.sms.at_client import GatewayRefused, GatewayUncertain, GatewayUnreachable
+from sms_service.sms.at_statuses import DELIVERY_STATES, FINAL_STATES, SendOutcome
+
+log = logging.getLogger(__name__)
+
+SENDABLE = ("queued", "retry")
+# A STOP confirmation goes to a number that has just opted out; nothing else may.
+SENT_EVEN_WHEN_SUPPRESSED = {"stop_confirmation"}
+
+
+def queue_message(session, phone, text, purpose, in_reply_to=None):
+    message = OutboundMessage(
+        phone=phone, text=text, purpose=purpose, in_reply_to=in_reply_to, status="queued",
+        created_at=utcnow(), updated_at=utcnow(),
+    )
+    session.add(message)
+    session.flush()
+    return message
+
+
+def deliver(database, sms_client, message_id):
+    """Send one queued message; returns its new status ("retry" asks the caller to try again)."""
+    with database.transaction() as session:
+        message = session.get(OutboundMessage, message_id)
+        if message is None or message.status not in SENDABLE:
+            return message.status if message else "missing"
+        if message.purpose not in SENT_EVEN_WHEN_SUPPRESSED and is_suppressed(session, message.phone):
+            message.status, message.failure_reason = "failed", "Suppressed"
+            return message.status
+        phone, text = message.phone, message.text
+    # The request happens outside the transaction: a slow gateway must not hold a database lock.
+    changes = _send(sms_client, phone, text)
+    with database.transaction() as session:
+        session.execute(
+            update(OutboundMessage).where(OutboundMessage.id == message_id).values(updated_at=utcnow(), **changes)
+        )
+    return changes["status"]
+
+
+def _send(sms_client, phone, text):
+    try:
+        [result] = sms_client.send(text, [phone])
+    except GatewayUnreachable as error:
+        log.warning("gateway unreachable sending to %s: %s", mask_msisdn(phone), error)
+        return {"status": "retry", "failure_reason": "GatewayUnreachable"}
+    except GatewayUncertain:
+        # The gateway may have taken it: resending could deliver it twice. Staff decide.
+        log.warning("gateway timed out sending to %s; marked uncertain", mask_msisdn(phone))
+        return {"status": "uncertain", "failure_reason": "ReadTimeout"}
+    except GatewayRefused as error:
+        log.warning("gateway refused a send to %s: %s", mask_msisdn(phone), error)
+        return {"status": "retry", "failure_reason": "GatewayRefused"}
+    changes = {"status_code": result.status_code, "cost": result.cost}
+    if result.outcome is SendOutcome.ACCEPTED:
+        return {**changes, "status": "sent", "gateway_message_id": result.message_id, "sent_at": utcnow()}
+    if result.outcome is SendOutcome.PERMANENT:
+        return {**changes, "status": "failed", "failure_reason": result.status}
+    return {**changes, "status": "retry", "failure_reason": result.status}
+
+
+def apply_delivery_report(connection, gateway_message_id, status, failure_reason):
+    """Record a delivery report; True if it matched a message. Final states are never undone."""
+    state = DELIVERY_STATES[status]
+    result = connection.execute(
+        update(OutboundMessage)
+        .where(
+            OutboundMessage.gateway_message_id == gateway_message_id,
+            OutboundMessage.status.not_in(FINAL_STATES),
+        )
+        .values(status=state, failure_reason=failure_reason or None, updated_at=utcnow())
+    )
+    return result.rowcount > 0
+
+
+def messages_to(session, phone):
+    return session.execute(
+        select(OutboundMessage).where(OutboundMessage.phone == phone).order_by(OutboundMessage.id)
+    ).scalars().all()
