@@ -96,39 +96,29 @@ WORKER_SETTINGS = ("INSTANCE_PATH", "REDIS_URL", "DATABASE_URL", "AT_API_BASE_UR
 
 
 @pytest.fixture
-def worker_environment(app, monkeypatch):
-    """The environment a worker process would have for `app` (workers configure from it)."""
+def worker_for(monkeypatch):
+    """Give the environment a worker process would have for an app (workers configure from it)."""
     from workers.app_context import worker_app
 
-    for key in WORKER_SETTINGS:
-        monkeypatch.setenv(key, str(app.config[key]))
-    worker_app.cache_clear()
-    yield
+    def configure(app):
+        for key in WORKER_SETTINGS:
+            monkeypatch.setenv(key, str(app.config[key]))
+        worker_app.cache_clear()
+
+    yield configure
     worker_app.cache_clear()
 
 
 @pytest.fixture
-def run_jobs(worker_environment):
-    """Run a real RQ worker (forking per job) until the queue is empty."""
+def run_jobs(worker_for):
+    """`run_jobs(app)`: a real RQ worker for `app` (forking per job) runs until the queue is empty."""
     from workers.runner import run_worker
 
-    return lambda: run_worker(burst=True)
+    def run(app):
+        worker_for(app)
+        return run_worker(burst=True)
 
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture
-def phone(client):
-    """A caller on a basic phone, dialling the service through AT's USSD callback."""
-    return UssdPhone(client, "0712345678")
-
-
-@pytest.fixture
-def database(app):
-    return app.extensions["database"]
+    return run
 
 
 def _free_port():
@@ -158,3 +148,19 @@ def live_app(make_app):
     for server in made:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def phone(client):
+    """A caller on a basic phone, dialling the service through AT's USSD callback."""
+    return UssdPhone(client, "0712345678")
+
+
+@pytest.fixture
+def database(app):
+    return app.extensions["database"]

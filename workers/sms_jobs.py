@@ -37,7 +37,9 @@ def handle_inbound_sms(inbound_id):
 def send_outbound_message(message_id, attempt=1):
     """Send one outbox message; on a retryable failure, schedule the next attempt with backoff."""
     app = worker_app()
-    status = deliver(app.extensions["database"], app.extensions["sms_client"], message_id)
+    status = deliver(
+        app.extensions["database"], app.extensions["sms_client"], message_id, app.extensions["redis"]
+    )
     if status == "retry" and attempt <= len(RETRY_BACKOFF_SECONDS):
         delay = timedelta(seconds=RETRY_BACKOFF_SECONDS[attempt - 1])
         app.extensions["queue"].enqueue_in(delay, SEND_JOB, message_id, attempt + 1)

@@ -42,11 +42,12 @@ def read_keyword(sms_keywords, text):
     if not words:
         return None, ""
     keyword = sms_keywords.keywords.get(keyword_form(words[0]))
-    if keyword is None and len(words) <= STOP_MENTION_MAX_WORDS:
+    if keyword is not None:
+        return keyword, text.strip()[len(words[0]):].strip()
+    if len(words) <= STOP_MENTION_MAX_WORDS:
         if any(sms_keywords.keywords.get(keyword_form(word)) == "stop" for word in words):
-            keyword = "stop"
-    rest = text.strip()[len(words[0]):].strip() if keyword else text.strip()
-    return keyword, rest
+            return "stop", text.strip()
+    return None, text.strip()
 
 
 def handle_text(session, book, phone, text, may_answer_unknown):

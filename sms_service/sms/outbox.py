@@ -4,6 +4,7 @@
 that runs twice sends once.
 """
 
+import json
 import logging
 
 from sqlalchemy import select, update
@@ -31,8 +32,15 @@ def queue_message(session, phone, text, purpose, in_reply_to=None):
     return message
 
 
-def deliver(database, sms_client, message_id):
-    """Send one queued message; returns its new status ("retry" asks the caller to try again)."""
+EARLY_REPORT_KEY = "sms:early-report:{gateway_id}"
+EARLY_REPORT_TTL = 3600
+
+
+def deliver(database, sms_client, message_id, redis=None):
+    """Send one queued message; returns its new status ("retry" asks the caller to try again).
+
+    With `redis`, a delivery report that raced ahead of our record of the send is applied too.
+    """
     with database.transaction() as session:
         message = session.get(OutboundMessage, message_id)
         if message is None or message.status not in SENDABLE:
@@ -47,6 +55,11 @@ def deliver(database, sms_client, message_id):
         session.execute(
             update(OutboundMessage).where(OutboundMessage.id == message_id).values(updated_at=utcnow(), **changes)
         )
+    # Only after that commit: a report that arrives from now on finds the message itself.
+    early = redis and changes.get("gateway_message_id") and take_early_report(redis, changes["gateway_message_id"])
+    if early:
+        with database.engine.begin() as connection:
+            apply_delivery_report(connection, changes["gateway_message_id"], *early)
     return changes["status"]
 
 
@@ -83,6 +96,29 @@ def apply_delivery_report(connection, gateway_message_id, status, failure_reason
         .values(status=state, failure_reason=failure_reason or None, updated_at=utcnow())
     )
     return result.rowcount > 0
+
+
+def record_delivery_report(database, redis, gateway_message_id, status, failure_reason):
+    """Apply a report, or keep it for `deliver` if it overtook our record of the send.
+
+    Kept, then tried once more: either `deliver` committed before that second try (which then
+    matches) or it takes the kept report after committing. Applying twice changes nothing.
+    """
+    with database.engine.begin() as connection:
+        if apply_delivery_report(connection, gateway_message_id, status, failure_reason):
+            return True
+    key = EARLY_REPORT_KEY.format(gateway_id=gateway_message_id)
+    redis.set(key, json.dumps([status, failure_reason]), ex=EARLY_REPORT_TTL)
+    with database.engine.begin() as connection:
+        if apply_delivery_report(connection, gateway_message_id, status, failure_reason):
+            redis.delete(key)
+            return True
+    return False
+
+
+def take_early_report(redis, gateway_message_id):
+    raw = redis.getdel(EARLY_REPORT_KEY.format(gateway_id=gateway_message_id))
+    return json.loads(raw) if raw else None
 
 
 def messages_to(session, phone):

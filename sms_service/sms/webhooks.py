@@ -14,7 +14,7 @@ from sms_service.campaigns.suppression import suppress
 from sms_service.models import InboundMessage, utcnow
 from sms_service.phone_numbers import mask_msisdn
 from sms_service.sms.at_statuses import DELIVERY_STATES
-from sms_service.sms.outbox import apply_delivery_report
+from sms_service.sms.outbox import record_delivery_report
 from sms_service.webhook_guard import BadCallback, phone_field, required_fields, token_is_valid
 
 log = logging.getLogger(__name__)
@@ -78,11 +78,11 @@ def delivery_report():
     if fields["status"] not in DELIVERY_STATES:
         known = ", ".join(DELIVERY_STATES)
         raise BadCallback(f"unknown status {fields['status']!r} (known: {known})")
-    with current_app.extensions["database"].engine.begin() as connection:
-        matched = apply_delivery_report(
-            connection, fields["id"], fields["status"], request.form.get("failureReason", "")[:64]
-        )
-    return _plain("ok" if matched else "ok: no pending message with that id")
+    matched = record_delivery_report(
+        current_app.extensions["database"], current_app.extensions["redis"],
+        fields["id"], fields["status"], request.form.get("failureReason", "")[:64],
+    )
+    return _plain("ok" if matched else "ok: no pending message with that id yet")
 
 
 @blueprint.post("/opt-out")

@@ -1,0 +1,168 @@
+"""Keywords texted to the shortcode, end to end: AT's inbound callback, a real RQ worker, the
+official SDK sending the reply over HTTP to the local gateway, and its delivery report back."""
+
+import itertools
+import time
+
+import pytest
+from sqlalchemy import select
+
+from sms_service.local_gateway import messages_for
+from sms_service.models import Consent, InboundMessage, OutboundMessage, PetitionSignature, Subscriber, Subscription
+from sms_service.sms.keywords import read_keyword
+
+PHONE = "+254711082001"
+_ids = itertools.count(1)
+
+
+class Texter:
+    """A phone texting the shortcode and reading what the gateway delivered to it."""
+
+    def __init__(self, app, client, run_jobs, number="0711082001"):
+        self.app, self.client, self.run_jobs, self.number = app, client, run_jobs, number
+
+    def text(self, body):
+        form = {"from": self.number, "to": "21212", "text": body, "date": "2026-11-25 09:00:00",
+                "id": f"inbound-{next(_ids)}-{time.monotonic_ns()}", "networkCode": "63902"}
+        assert self.client.post("/sms/inbound", data=form).status_code == 200
+        self.run_jobs(self.app)
+        return self
+
+    @property
+    def inbox(self):
+        return [m["message"] for m in reversed(messages_for(self.app.extensions["redis"], PHONE))]
+
+
+@pytest.fixture
+def texter(live_app, run_jobs):
+    app = live_app()
+    return Texter(app, app.test_client(), run_jobs)
+
+
+def rows(app, model):
+    with app.extensions["database"].transaction() as session:
+        return session.execute(select(model).order_by(model.id)).scalars().all()
+
+
+@pytest.mark.parametrize(
+    "text, keyword, rest",
+    [
+        ("STOP", "stop", ""), ("stop", "stop", ""), ("STOP.", "stop", ""), ("Stop!", "stop", ""),
+        ("  stop  ", "stop", ""), ("unsubscribe", "stop", ""), ("Acha", "stop", ""),
+        ("sitisha tafadhali", "stop", "tafadhali"), ("pls stop", "stop", "pls stop"),
+        ("please stop sending me", "stop", "please stop sending me"), ("opt-out", "stop", ""),
+        ("JOIN", "join", ""), ("join torture", "join", "torture"), ("Jiunge mateso", "join", "mateso"),
+        ("start", "join", ""), ("HELP", "help", ""), ("msaada", "help", ""),
+        ("ATT Wanjiku Kamau", "att", "Wanjiku Kamau"), ("att: Mary*Jane", "att", "Mary*Jane"),
+        ("LANG SW", "lang", "SW"), ("lugha en", "lang", "en"),
+        ("hello there", None, "hello there"), ("", None, ""),
+        ("I will not stop fighting for justice today", None, "I will not stop fighting for justice today"),
+    ],
+)
+def test_keyword_reading(app, text, keyword, rest):
+    assert read_keyword(app.extensions["flow_book"].sms, text) == (keyword, rest)
+
+
+def test_join_subscribes_to_every_topic_and_replies(texter):
+    texter.text("JOIN")
+    assert texter.inbox == [
+        "Welcome to Haki Yetu! You will get SMS updates on: Ending torture, Freedom from sexual "
+        "violence, Arms Trade Treaty. Text STOP to end them, HELP for help."
+    ]
+    assert sorted(s.topic for s in rows(texter.app, Subscription)) == ["arms_control", "sexual_violence", "torture"]
+    assert {c.channel for c in rows(texter.app, Consent)} == {"sms"}
+
+
+def test_join_a_topic_in_kiswahili(texter):
+    texter.text("LUGHA SW").text("jiunge mateso")
+    assert texter.inbox[-1].startswith("Karibu Haki Yetu! Utapata habari kwa SMS kuhusu: Kukomesha mateso.")
+    assert [s.topic for s in rows(texter.app, Subscription)] == ["torture"]
+
+
+def test_join_an_unknown_topic_explains(texter):
+    texter.text("JOIN weather")
+    assert texter.inbox == ["We do not know that topic. Text JOIN TORTURE, JOIN RAPE or JOIN ATT, or just JOIN for all."]
+    assert rows(texter.app, Subscription) == []
+
+
+def test_stop_wins_is_confirmed_once_and_silences_everything_until_join(texter):
+    texter.text("JOIN").text("STOP.")
+    assert texter.inbox[-1] == "You will get no more messages from Haki Yetu. Text JOIN to subscribe again."
+    [subscriber] = rows(texter.app, Subscriber)
+    assert subscriber.suppressed_at is not None
+    assert all(s.withdrawn_at is not None for s in rows(texter.app, Subscription))
+    withdrawal = rows(texter.app, Consent)[-1]
+    assert (withdrawal.purpose, withdrawal.granted, withdrawal.channel) == ("updates:all", False, "sms")
+
+    texter.text("stop").text("HELP").text("what is this")
+    assert len(texter.inbox) == 2  # no second confirmation, no help, no "not understood"
+
+    texter.text("JOIN")
+    assert texter.inbox[-1].startswith("Welcome to Haki Yetu!")
+    assert rows(texter.app, Subscriber)[0].suppressed_at is None
+    assert all(s.withdrawn_at is None for s in rows(texter.app, Subscription))
+
+
+def test_help(texter):
+    texter.text("help")
+    assert texter.inbox[0].startswith("Haki Yetu: text JOIN for campaign updates")
+
+
+def test_att_signs_the_petition_once(texter):
+    texter.text("ATT Wanjiku Kamau")
+    assert texter.inbox[-1].startswith("Thank you, Wanjiku Kamau! You signed the petition")
+    texter.text("att Wanjiku K.")
+    assert texter.inbox[-1].startswith("This number has already signed the ATT petition.")
+    [signature] = rows(texter.app, PetitionSignature)
+    assert (signature.full_name, signature.channel, signature.county) == ("Wanjiku Kamau", "sms", None)
+
+
+def test_att_without_a_name_asks_for_one(texter):
+    texter.text("ATT")
+    assert texter.inbox[-1].startswith("To sign the petition for Kenya to ratify the Arms Trade Treaty, text ATT")
+    assert rows(texter.app, PetitionSignature) == []
+
+
+def test_lang_switches_replies(texter):
+    texter.text("LANG SW")
+    assert texter.inbox[-1] == "Haki Yetu itakuandikia kwa Kiswahili."
+    texter.text("lang xx")
+    assert texter.inbox[-1] == "Tuma LUGHA SW kwa Kiswahili au LUGHA EN kwa Kiingereza."
+    assert rows(texter.app, Subscriber)[0].language == "sw"
+
+
+def test_unknown_text_gets_a_few_help_replies_an_hour_not_more(texter):
+    for _ in range(5):
+        texter.text("Hello? Is this the office?")
+    assert len(texter.inbox) == texter.app.config["SMS_UNKNOWN_REPLIES_PER_HOUR"] == 3
+    assert texter.inbox[0].startswith("Sorry, we did not understand.")
+    handled = rows(texter.app, InboundMessage)
+    assert len(handled) == 5 and all(m.handled_at and m.outcome == "unknown" for m in handled)
+
+
+def test_replies_are_tracked_to_delivery(texter):
+    texter.text("HELP")
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        [reply] = rows(texter.app, OutboundMessage)
+        if reply.status == "delivered":
+            break
+        time.sleep(0.05)
+    assert (reply.status, reply.purpose, reply.phone, reply.cost) == ("delivered", "reply", PHONE, "KES 0.8000")
+    assert reply.gateway_message_id.startswith("ATXid_") and reply.sent_at is not None
+
+
+def test_an_inbound_message_is_handled_once_even_if_its_job_runs_twice(texter):
+    texter.text("HELP")
+    [inbound] = rows(texter.app, InboundMessage)
+    texter.app.extensions["queue"].enqueue("workers.sms_jobs.handle_inbound_sms", inbound.id)
+    texter.run_jobs(texter.app)
+    assert len(texter.inbox) == 1
+
+
+def test_a_reply_refused_by_the_gateway_is_retried_later(live_app, run_jobs):
+    app = live_app(LOCAL_GATEWAY_FAILURE_RATE=1.0)
+    Texter(app, app.test_client(), run_jobs).text("HELP")
+    [reply] = rows(app, OutboundMessage)
+    assert (reply.status, reply.status_code, reply.failure_reason) == ("retry", 500, "InternalServerError")
+    assert len(app.extensions["queue"].scheduled_job_registry.get_job_ids()) == 1
