@@ -2,6 +2,7 @@
 
 import logging
 import os
+import sys
 
 from flask import Flask
 from rq import Queue
@@ -25,18 +26,20 @@ def create_app(config=None):
     """Build the app from the environment, with `config` (a dict) taking precedence.
 
     Refuses to build (FlowDefinitionError) when the definitions in flows/ are broken, so that a
-    server never starts with a menu that would strand callers. The `flask` command is the one
-    exception: it must still load to run `flask flows check` and show the problems.
+    server never starts with a menu that would strand callers. `flask` commands other than
+    `flask run` are the exception: `flask flows check` must still load to show the problems.
     """
     settings = load_config(config)
     app = Flask(__name__, instance_path=settings["INSTANCE_PATH"])
     app.config.update(settings)
+    app.config.setdefault("MAX_CONTENT_LENGTH", 64 * 1024)  # AT's callbacks are a few hundred bytes
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # one line per plugin
 
     book, problems = check_flows(settings["FLOWS_PATH"])
     if problems:
-        if os.environ.get("FLASK_RUN_FROM_CLI") != "true":
+        flask_command = os.environ.get("FLASK_RUN_FROM_CLI") == "true" and "run" not in sys.argv[1:]
+        if not flask_command:
             raise FlowDefinitionError(problems)
         log.error("%s", FlowDefinitionError(problems))
 
@@ -48,6 +51,8 @@ def create_app(config=None):
         base_url=settings["AT_API_BASE_URL"] or None,
         sender_id=settings["AT_SENDER_ID"],
     )
+    if problems:
+        app.extensions["flow_problems"] = problems
     app.extensions.update(
         database=database, redis=redis, flow_book=book, sms_client=sms_client,
         queue=Queue("default", connection=redis),

@@ -3,7 +3,7 @@
 import os
 from pathlib import Path
 
-from dotenv import load_dotenv
+from dotenv import dotenv_values
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,13 +43,28 @@ NUMBERS = {
 }
 
 
+class ConfigError(ValueError):
+    pass
+
+
 def load_config(overrides=None):
-    """Merge defaults, the environment (and `.env`), then explicit overrides."""
-    load_dotenv(PROJECT_ROOT / ".env", override=False)
-    config = {key: os.environ.get(key, default) for key, default in DEFAULTS.items()}
-    config.update(overrides or {})
+    """Merge defaults, `.env`, the environment, then explicit overrides (later ones win).
+
+    `.env` is read, never copied into os.environ, so it cannot leak into other processes. With
+    TESTING set in the overrides it is not read at all: tests must not pick up a developer's
+    settings (their REDIS_URL, say, which the tests would flush).
+    """
+    overrides = overrides or {}
+    dotenv = {} if overrides.get("TESTING") else dotenv_values(PROJECT_ROOT / ".env")
+    config = {key: os.environ.get(key, dotenv.get(key) or default) for key, default in DEFAULTS.items()}
+    config.update(overrides)
     for key, kind in NUMBERS.items():
-        config[key] = kind(config[key])
+        try:
+            config[key] = kind(config[key])
+        except (TypeError, ValueError):
+            raise ConfigError(f"{key} must be a number, not {config[key]!r}") from None
+    if config["USSD_SESSION_TTL"] <= 180:
+        raise ConfigError("USSD_SESSION_TTL must be over 180 seconds: AT keeps a session that long")
     config["DATABASE_URL"] = database_url(config["DATABASE_URL"], config["INSTANCE_PATH"])
     if not config["AT_API_BASE_URL"] and not config["AT_API_KEY"]:
         config["AT_API_BASE_URL"] = f"http://127.0.0.1:{config['PORT']}/local-at"

@@ -2,6 +2,13 @@
 
 import re
 
+ASCII_NUMBER = re.compile(r"[0-9]{1,9}")
+
+
+def is_ascii_number(text):
+    """True for plain digits 0-9 only: str.isdigit() also accepts "²", which int() refuses."""
+    return ASCII_NUMBER.fullmatch(text) is not None
+
 # The 47 counties in the order of their official codes (Mombasa 001 ... Nairobi 047).
 COUNTIES = (
     "Mombasa", "Kwale", "Kilifi", "Tana River", "Lamu", "Taita-Taveta", "Garissa", "Wajir",
@@ -28,7 +35,7 @@ def find_county(answer):
     A unique prefix of at least four letters is enough ("naku" is Nakuru); returns None otherwise.
     """
     answer = answer.strip()
-    if answer.isdigit():
+    if is_ascii_number(answer):
         code = int(answer)
         return COUNTIES[code - 1] if 1 <= code <= len(COUNTIES) else None
     key = _key(answer)

@@ -19,7 +19,7 @@ def normalise_msisdn(raw, region=DEFAULT_REGION):
     if not candidate:
         raise InvalidPhoneNumber("phone number is empty")
     # "254712345678" has no "+", so the library would read it as a Kenyan national number.
-    if candidate[0].isdigit() and not candidate.startswith("0") and len(candidate) > 10:
+    if candidate[0] in "123456789" and len(candidate) > 10:
         candidate = "+" + candidate
     try:
         parsed = phonenumbers.parse(candidate, region)

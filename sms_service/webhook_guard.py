@@ -7,6 +7,8 @@ from flask import current_app, request
 from sms_service.phone_numbers import InvalidPhoneNumber, normalise_msisdn
 
 MAX_FIELD_LENGTH = 1000
+# AT's USSD `text` holds every answer of the session; it may grow well past one answer's length.
+MAX_LENGTHS = {"text": 8000}
 
 
 class BadCallback(ValueError):
@@ -28,11 +30,13 @@ def required_fields(form, names, allow_empty=()):
     for name in names:
         value = form.get(name)
         if value is None:
-            raise BadCallback(f"missing field '{name}'")
+            hint = "" if form else " (AT sends application/x-www-form-urlencoded)"
+            raise BadCallback(f"missing field '{name}'{hint}")
         if not value.strip() and name not in allow_empty:
             raise BadCallback(f"field '{name}' is empty")
-        if len(value) > MAX_FIELD_LENGTH:
-            raise BadCallback(f"field '{name}' is longer than {MAX_FIELD_LENGTH} characters")
+        limit = MAX_LENGTHS.get(name, MAX_FIELD_LENGTH)
+        if len(value) > limit:
+            raise BadCallback(f"field '{name}' is longer than {limit} characters")
         values[name] = value
     return values
 

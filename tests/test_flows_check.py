@@ -17,6 +17,8 @@ from sms_service.flows.definitions import FlowDefinitionError
 REAL_FLOWS = PROJECT_ROOT / "flows"
 MENU = "ussd/menu.yaml"
 MESSAGES = "ussd/messages.yaml"
+CATALOG = "catalog.yaml"
+KEYWORDS = "sms/keywords.yaml"
 
 
 def test_the_shipped_flows_are_sound():
@@ -81,6 +83,32 @@ BREAKAGES = [
      None, "message 'nav_more' is missing"),
     (MESSAGES, lambda d: d["messages"]["invalid_choice"].pop("sw"),
      None, "message 'invalid_choice' has no sw text"),
+    (MENU, lambda d: screens(d)["updates"]["options"][0].update(save="torture"),
+     "updates", "option 1 'save' must map names to plain values"),
+    (MENU, lambda d: screens(d)["petition_sign"].update({"with": ["att"]}),
+     "petition_sign", "'with' must map names to plain values"),
+    (MENU, lambda d: screens(d)["petition_sign"].update({"with": {"petition": ["att"]}}),
+     "petition_sign", "'with' must map names to plain values"),
+    (MENU, lambda d: screens(d)["about"]["text"].update(en="Braces { left open"),
+     "about", "en text has a stray brace"),
+    (MENU, lambda d: screens(d)["about"]["text"].update(en="Don\u2019t wait"),
+     "about", "en screen has non-GSM-7 characters"),
+    (MENU, lambda d: screens(d)["home"].update(type="end", text={"en": "x", "sw": "x"}) or screens(d)["home"].pop("options"),
+     "home", "the start screen must be a menu or info screen"),
+    (CATALOG, lambda d: d.update(languages="en"),
+     None, "'languages' must be a list such as [en, sw]"),
+    (KEYWORDS, lambda d: d["replies"]["help"].update(en="Text JOIN \u2013 it\u2019s free"),
+     None, "reply 'help' (en) would go UCS-2 because of"),
+    (KEYWORDS, lambda d: d["replies"]["help"].update(en="Help me " * 60),
+     None, "reply 'help' (en) is 4 SMS segments"),
+    (KEYWORDS, lambda d: d["replies"].pop("stop_confirmed"),
+     None, "reply 'stop_confirmed' is missing"),
+    (KEYWORDS, lambda d: d["keywords"]["help"].append("STOP"),
+     None, "keywords: 'STOP' means both help and stop"),
+    (KEYWORDS, lambda d: d["keywords"].update(dance=["DANCE"]),
+     None, "unknown keyword 'dance'"),
+    (KEYWORDS, lambda d: d["topics"].update(weather=["RAIN"]),
+     None, "topic word 'RAIN' names unknown topic 'weather'"),
 ]
 
 
@@ -97,6 +125,21 @@ def test_a_menu_screen_over_182_characters_is_reported_per_language(flows):
 
     _, problems = check_flows(flows(MENU, long_label))
     assert any("screen 'att': sw screen is" in str(p) for p in problems)
+
+
+def test_a_reason_longer_than_a_page_is_reported_not_looped_on(flows):
+    broken = flows(MESSAGES, lambda d: d["messages"]["invalid_choice"].update(en="Wrong. " * 30))
+    _, problems = check_flows(broken)
+    assert any(str(p).startswith(f"{MENU}: screen 'home': en screen is") for p in problems)
+
+
+def test_a_screen_defined_twice_is_reported(tmp_path):
+    target = tmp_path / "flows"
+    shutil.copytree(REAL_FLOWS, target)
+    menu = target / MENU
+    menu.write_text(menu.read_text() + "\n  about:\n    type: end\n    text: {en: x, sw: x}\n")
+    _, problems = check_flows(target)
+    assert "'about' is defined twice" in str(problems[0])
 
 
 def test_unreadable_yaml_is_reported(tmp_path):

@@ -1,5 +1,6 @@
 """Whole USSD journeys through POST /ussd, on a real Redis and a real database."""
 
+import json
 import threading
 
 import pytest
@@ -87,19 +88,30 @@ def test_signing_the_att_petition_keeps_a_durable_signature_with_consent(phone, 
     [consent] = rows(database, Consent)
     assert (consent.purpose, consent.granted, consent.channel) == ("petition:att", True, "ussd")
     [subscriber] = rows(database, Subscriber)
-    assert (subscriber.phone, subscriber.county) == (CALLER, "Nyeri")
+    # The county is kept with the signature only, as the consent screen promises.
+    assert (subscriber.phone, subscriber.county) == (CALLER, None)
 
 
 def test_one_signature_per_number_per_petition(phone, database):
     phone.dial().answer_all("4", "Wanjiku Kamau", "19", "1").assert_see("Thank you")
-    phone.dial().answer_all("3", "3", "Wanjiku K", "Nyeri", "yes").assert_ended()
-    phone.assert_see("already signed")
+    # Signed already: told so at once, before typing a name.
+    phone.dial().answer_all("3", "3").assert_ended().assert_see("already signed")
+    phone.dial().answer("4").assert_ended().assert_see("already signed")
+    assert count(database, PetitionSignature) == 1
+
+
+def test_two_sessions_signing_at_once_make_one_signature(client, database):
+    first, second = UssdPhone(client, "0712345678"), UssdPhone(client, "0712345678")
+    first.dial().answer_all("4", "Wanjiku Kamau", "Nyeri")
+    second.dial().answer_all("2").answer("00").answer_all("4", "Wanjiku K", "Nyeri")
+    first.answer("1").assert_see("Thank you")
+    second.answer("1").assert_see("already signed")
     assert count(database, PetitionSignature) == 1
 
 
 def test_declining_consent_keeps_nothing(phone, database):
     phone.dial().answer_all("4", "Otieno Odhiambo", "Kisumu", "2").assert_ended()
-    phone.assert_see("You did not sign, and nothing was kept")
+    phone.assert_see("You did not sign, and your name and county were not kept")
     assert count(database, PetitionSignature) == 0
     assert count(database, Subscriber) == 0
 
@@ -139,7 +151,7 @@ def test_subscribing_twice_is_one_subscription(phone, database):
 
 
 def test_declining_updates_keeps_nothing(phone, database):
-    phone.dial().answer_all("5", "1", "2").assert_ended().assert_see("your number was not kept")
+    phone.dial().answer_all("5", "1", "2").assert_ended().assert_see("you will not get SMS updates")
     assert count(database, Subscription) == 0
     assert count(database, Subscriber) == 0
 
@@ -161,7 +173,7 @@ def test_language_choice_is_remembered_for_the_number(phone, client, database):
 
 def test_petition_in_kiswahili(phone, database):
     phone.dial().answer_all("6", "2", "4").assert_see("Andika jina lako kamili")
-    phone.answer_all("Achieng Otieno", "42").assert_see("Kubali?", "1. Ndiyo, tia saini")
+    phone.answer_all("Achieng Otieno", "42").assert_see("Unakubali?", "1. Ndiyo, tia saini")
     phone.answer("ndiyo").assert_ended().assert_see("Asante, Achieng Otieno wa Kisumu!")
     assert count(database, PetitionSignature) == 1
 
@@ -188,6 +200,12 @@ def test_back_on_the_home_screen_is_refused_gently(phone):
         (["4", "Wanjiku", "Atlantis"], "Unknown county.", "Type your county"),
         (["4", "Wanjiku", "48"], "Unknown county.", "Type your county"),
         (["4", "Wanjiku", "Nairobi", "maybe"], "Reply 1 for Yes or 2 for No.", "Agree?"),
+        (["\u00b2"], "Invalid choice.", "1. Stop torture"),  # "²".isdigit(), yet no number
+        (["1", "\u0663"], "Invalid choice.", "1. What is torture?"),  # an Arabic-Indic 3
+        (["4", "Wanjiku", "\u00b3"], "Unknown county.", "Type your county"),
+        (["4", "Wanji\x00ku"], "Please type your name in letters.", "Type your full name"),
+        (["4", "Wanjiku\u200b Kamau"], "Please type your name in letters.", "Type your full name"),
+        (["4", "W" * 41], "Please type your name in letters.", "Type your full name"),
         (["5", "1", "3"], "Reply 1 for Yes or 2 for No.", "Free SMS updates"),
     ],
 )
@@ -318,3 +336,45 @@ def test_session_state_lives_in_redis_longer_than_at_sessions(phone, app):
     assert 180 < session_ttl <= 300  # AT gives up on a session after 180 s
     assert 0 < resume_ttl <= 300
     assert not redis.exists(f"ussd:lock:{phone.session_id}")  # released after every hop
+
+
+def test_names_are_shown_in_letters_a_basic_phone_has(phone, database):
+    phone.dial().answer_all("4", "Wanjik\u0169 Kamau \U0001F600", "Nyeri", "1")
+    phone.assert_see("Thank you, Wanjiku Kamau  of Nyeri!")
+    [signature] = rows(database, PetitionSignature)
+    assert signature.full_name == "Wanjik\u0169 Kamau \U0001F600"  # kept as typed
+
+
+def test_a_session_id_arriving_with_another_number_is_refused(phone, client, database):
+    phone.dial().answer_all("4", "Wanjiku Kamau", "Nyeri")
+    impostor = UssdPhone(client, "0722000111")
+    impostor.session_id = phone.session_id
+    response = impostor.callback("4*Wanjiku Kamau*Nyeri*1")
+    assert response.status_code == 400
+    assert "another phoneNumber" in impostor.screen
+    assert count(database, PetitionSignature) == 0
+
+
+def test_the_resume_prompt_understands_home_and_back(phone):
+    phone.dial().answer_all("1", "1")
+    phone.dial().answer("00").assert_see("1. Stop torture")
+    phone.answer_all("1", "1")
+    phone.dial().answer("0").assert_see("1. Stop torture")
+
+
+def test_a_session_on_a_screen_that_no_longer_exists_starts_again(phone, app):
+    phone.dial().answer_all("1", "1")
+    redis = app.extensions["redis"]
+    key = f"ussd:session:{phone.session_id}"
+    state = json.loads(redis.get(key))
+    state["position"]["screen"] = "screen_removed_in_a_deploy"
+    redis.set(key, json.dumps(state))
+    phone.answer("98").assert_continues().assert_see("1. Stop torture")
+
+
+def test_a_long_session_is_not_refused(phone):
+    phone.dial()
+    for _ in range(40):
+        phone.answer_all("4", "Wanjiku Kamau Wa Kwanza Wa Pili", "00")
+    assert len("*".join(phone.answers)) > 1000
+    phone.assert_continues().assert_see("1. Stop torture")

@@ -36,7 +36,8 @@ def changed(**fields):
         (changed(phoneNumber=""), "field 'phoneNumber' is empty"),
         (changed(phoneNumber="not-a-number"), "field 'phoneNumber': not a phone number"),
         (changed(phoneNumber="+2547"), "field 'phoneNumber'"),
-        (changed(text="1*" * 600), "field 'text' is longer than 1000 characters"),
+        (changed(text="1*" * 4001), "field 'text' is longer than 8000 characters"),
+        (changed(sessionId="x" * 1001), "field 'sessionId' is longer than 1000 characters"),
         ({}, "missing field 'sessionId'"),
     ],
 )

@@ -43,6 +43,11 @@ def _sign_petition(context, petition):
     )
 
 
+def _check_signature(context, petition):
+    signed = petitions.has_signed(context.session, context.phone, petition)
+    return petitions.ALREADY_SIGNED if signed else petitions.NOT_SIGNED
+
+
 def _subscribe(context):
     return subscriptions.subscribe(
         context.session,
@@ -66,6 +71,11 @@ ACTIONS = {
         outcomes=frozenset({petitions.SIGNED, petitions.ALREADY_SIGNED, petitions.DECLINED}),
         params=frozenset({"petition"}),
         answers=frozenset({"name", "county", "consent"}),
+    ),
+    "check_signature": Action(
+        _check_signature,
+        outcomes=frozenset({petitions.ALREADY_SIGNED, petitions.NOT_SIGNED}),
+        params=frozenset({"petition"}),
     ),
     "subscribe": Action(
         _subscribe,

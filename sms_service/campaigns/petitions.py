@@ -5,11 +5,22 @@ from sqlalchemy.exc import IntegrityError
 
 from sms_service.campaigns.consents import record_consent
 from sms_service.campaigns.subscribers import get_or_create_subscriber
-from sms_service.models import PetitionSignature
+from sms_service.models import PetitionSignature, Subscriber
 
 SIGNED = "signed"
 ALREADY_SIGNED = "already_signed"
+NOT_SIGNED = "not_signed"
 DECLINED = "declined"
+
+
+def has_signed(session, phone, petition):
+    """Whether `phone` has signed `petition` (asked before making someone type their name)."""
+    query = (
+        select(PetitionSignature.id)
+        .join(Subscriber, Subscriber.id == PetitionSignature.subscriber_id)
+        .where(Subscriber.phone == phone, PetitionSignature.petition == petition)
+    )
+    return session.execute(query).first() is not None
 
 
 def sign_petition(session, *, phone, petition, full_name, county, consent, channel, language):
@@ -44,6 +55,4 @@ def sign_petition(session, *, phone, petition, full_name, county, consent, chann
             )
     except IntegrityError:  # the same number signing from two sessions at once
         return ALREADY_SIGNED
-    if subscriber.county is None:
-        subscriber.county = county
     return SIGNED

@@ -103,6 +103,8 @@ def _check_graph(book):
     if book.start not in book.screens:
         return [Problem(USSD_MENU_FILE, None, f"start screen '{book.start}' is not defined")]
     problems = []
+    if book.screens[book.start].type not in ("menu", "info"):
+        problems.append(Problem(USSD_MENU_FILE, book.start, "the start screen must be a menu or info screen"))
     for screen in book.screens.values():
         for target in _targets(screen):
             if target not in book.screens:
@@ -150,7 +152,12 @@ def _check_screens(book):
             for answer in sorted(action.answers - saved):
                 problem(f"{screen.action} needs the answer '{answer}', which no screen asks for")
         for language, text in screen.text.items():
-            for name in sorted(template_fields(text) - saved - {"topic_name", "petition_name"}):
+            try:
+                fields = template_fields(text)
+            except ValueError as error:
+                problem(f"{language} text has a stray brace: {error}")
+                continue
+            for name in sorted(fields - saved - {"topic_name", "petition_name"}):
                 problem(f"{language} text uses '{{{name}}}', which no screen asks for")
     return problems
 
@@ -229,6 +236,24 @@ def _longest_values(book, language):
     return values
 
 
+def _check_ussd_pages(screen_name, language, pages):
+    """Every page must be GSM-7 (what basic phones show) and at most 182 GSM-7 characters."""
+    for page in pages:
+        report = describe_text(page)
+        if not report.is_gsm7:
+            shown = ", ".join(f"{char!r} (U+{ord(char):04X})" for char in report.forcing_ucs2)
+            return [Problem(USSD_MENU_FILE, screen_name, f"{language} screen has non-GSM-7 characters: {shown}")]
+        if report.length > USSD_SCREEN_LIMIT:
+            return [
+                Problem(
+                    USSD_MENU_FILE,
+                    screen_name,
+                    f"{language} screen is {report.length} characters (limit {USSD_SCREEN_LIMIT}): {page[:40]!r}...",
+                )
+            ]
+    return []
+
+
 def _check_lengths(book):
     problems = []
     for language in book.languages:
@@ -240,17 +265,7 @@ def _check_lengths(book):
             shown = list(pages)
             for key in error_keys(screen):
                 shown += [with_reason(book.message(key, language), page) for page in pages]
-            for page in shown:
-                if len(page) > USSD_SCREEN_LIMIT:
-                    problems.append(
-                        Problem(
-                            USSD_MENU_FILE,
-                            screen.name,
-                            f"{language} screen is {len(page)} characters (limit {USSD_SCREEN_LIMIT}): "
-                            f"{page[:40]!r}...",
-                        )
-                    )
-                    break
+            problems.extend(_check_ussd_pages(screen.name, language, shown))
         prompt = book.message("resume_prompt", language)
         retry = with_reason(book.message("invalid_choice", language), prompt)
         if len(retry) > USSD_SCREEN_LIMIT:

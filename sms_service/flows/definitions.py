@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from yaml.constructor import ConstructorError
 
 CATALOG_FILE = "catalog.yaml"
 USSD_MESSAGES_FILE = "ussd/messages.yaml"
@@ -101,6 +102,19 @@ class FlowBook:
         return self.messages[key][language]
 
 
+class _StrictLoader(yaml.SafeLoader):
+    """Refuses a key given twice (a second `home:` screen would silently replace the first)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if key in seen:
+                raise ConstructorError(None, None, f"'{key}' is defined twice", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
 def load_flow_book(flows_path):
     """Read every definition file; return (book, problems). The book is None if unreadable."""
     root = Path(flows_path)
@@ -110,7 +124,7 @@ def load_flow_book(flows_path):
         path = root / relative
         try:
             with open(path, encoding="utf-8") as handle:
-                data = yaml.safe_load(handle) or {}
+                data = yaml.load(handle, Loader=_StrictLoader) or {}
         except FileNotFoundError:
             problems.append(Problem(relative, None, "file is missing"))
             return {}
@@ -137,7 +151,11 @@ def load_flow_book(flows_path):
         if screen is not None:
             screens[screen.name] = screen
 
-    languages = tuple(catalog.get("languages") or ())
+    languages = catalog.get("languages") or ()
+    if isinstance(languages, str) or not all(isinstance(language, str) for language in languages):
+        problems.append(Problem(CATALOG_FILE, None, "'languages' must be a list such as [en, sw]"))
+        languages = ()
+    languages = tuple(languages)
     if not languages:
         problems.append(Problem(CATALOG_FILE, None, "'languages' must list at least one language"))
     book = FlowBook(
@@ -203,7 +221,11 @@ def _read_screen(name, raw, problems):
         problem(f"'{key}' has no meaning on a {screen_type} screen")
 
     options = []
-    for index, raw_option in enumerate(raw.get("options") or [], start=1):
+    raw_options = raw.get("options") or []
+    if not isinstance(raw_options, list):
+        problem("'options' must be a list")
+        raw_options = []
+    for index, raw_option in enumerate(raw_options, start=1):
         if not isinstance(raw_option, dict) or "label" not in raw_option or "next" not in raw_option:
             problem(f"option {index} needs a 'label' and a 'next'")
             continue
@@ -211,7 +233,7 @@ def _read_screen(name, raw, problems):
             Option(
                 label=_texts(raw_option["label"], f"option {index} label", problem),
                 next=str(raw_option["next"]),
-                save=dict(raw_option.get("save") or {}),
+                save=_scalars(raw_option.get("save"), f"option {index} 'save'", problem),
             )
         )
     if screen_type in ("menu",) and "options" in raw and not options:
@@ -230,13 +252,23 @@ def _read_screen(name, raw, problems):
         save_as=raw.get("save_as"),
         next=str(raw["next"]) if raw.get("next") is not None else None,
         action=raw.get("action"),
-        params=dict(raw.get("with") or {}),
+        params=_scalars(raw.get("with"), "'with'", problem),
         outcomes={str(key): str(value) for key, value in outcomes.items()},
     )
 
 
 def _texts(raw, what, problem):
-    if not isinstance(raw, dict):
+    if not isinstance(raw, dict) or not all(isinstance(text, str) for text in raw.values()):
         problem(f"{what} must map each language to a text")
         return {}
-    return {str(language): str(text).strip() for language, text in raw.items()}
+    return {str(language): text.strip() for language, text in raw.items()}
+
+
+def _scalars(raw, what, problem):
+    """A mapping of names to plain values (`save: {topic: torture}`, `with: {petition: att}`)."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or not all(isinstance(v, (str, int, bool)) for v in raw.values()):
+        problem(f"{what} must map names to plain values, like {{topic: torture}}")
+        return {}
+    return {str(key): value for key, value in raw.items()}

@@ -4,10 +4,11 @@ A refusal names a message key (`invalid_<validator>`) that the flows translate.
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Callable
 
-from sms_service.kenya import COUNTIES, find_county
+from sms_service.kenya import COUNTIES, find_county, is_ascii_number
 
 NAME_MAX_LENGTH = 40
 
@@ -30,7 +31,10 @@ class Validator:
 def _name(answer):
     name = " ".join(answer.split())
     letters = sum(ch.isalpha() for ch in name)
-    if letters < 2 or len(name) > NAME_MAX_LENGTH:
+    # Control and format characters (NUL, zero-width, direction marks) are never part of a name,
+    # and PostgreSQL refuses NUL outright.
+    hidden = any(unicodedata.category(ch).startswith("C") for ch in name)
+    if letters < 2 or len(name) > NAME_MAX_LENGTH or hidden:
         raise Refused("invalid_name")
     return name
 
@@ -56,7 +60,7 @@ def _yes_no(answer):
 
 
 def _number(answer):
-    if not answer.strip().isdigit() or len(answer.strip()) > 9:
+    if not is_ascii_number(answer.strip()):
         raise Refused("invalid_number")
     return int(answer.strip())
 

@@ -7,6 +7,7 @@ callback, so the engine never touches the database itself.
 from dataclasses import dataclass, field
 
 from sms_service.flows.validators import VALIDATORS, Refused
+from sms_service.kenya import is_ascii_number
 from sms_service.ussd.screens import (
     INVALID_CHOICE,
     render_pages,
@@ -110,7 +111,7 @@ class Navigator:
                 position.page += 1
                 return self.show(position)
             return self.show(position, INVALID_CHOICE)
-        if value.isdigit() and 1 <= int(value) <= len(screen.options):
+        if is_ascii_number(value) and 1 <= int(value) <= len(screen.options):
             option = screen.options[int(value) - 1]
             position.answers.update(option.save)
             return self._go(position, option.next)

@@ -5,6 +5,9 @@ the longest "invalid answer" line the screen can show, so a re-shown screen neve
 """
 
 import string
+import unicodedata
+
+from sms_service.sms.encoding import is_gsm7_char
 
 USSD_SCREEN_LIMIT = 182
 
@@ -56,6 +59,9 @@ def paginate(text, lines, footer, more_footer, limit):
             pages.append(whole)
             return pages
         budget = limit - len(more_footer) - 1
+        if budget < 1:  # nothing fits beside the footer: one overlong page, which `flows check` reports
+            pages.append(whole)
+            return pages
         if head and len(head) > budget:
             cut = _cut_at_space(head, budget)
             pages.append(_join(head[:cut].rstrip(), more_footer))
@@ -89,13 +95,17 @@ class _TemplateValues(dict):
 
 
 def template_fields(text):
-    """The `{field}` names a text uses."""
+    """The `{field}` names a text uses (ValueError for a stray brace)."""
     return {field for _, field, _, _ in string.Formatter().parse(text) if field}
 
 
 def template_values(book, language, form):
-    """Answers given so far (`{name}`, `{county}`) and the names they point at (`{topic_name}`)."""
-    values = {key: str(value) for key, value in form.items()}
+    """Answers given so far (`{name}`, `{county}`) and the names they point at (`{topic_name}`).
+
+    Answers are shown in GSM-7 letters: a basic phone may not show others, and one of them would
+    switch the whole screen to UCS-2, which holds far fewer than 182 characters.
+    """
+    values = {key: gsm7_letters(str(value)) for key, value in form.items()}
     topic = book.topics.get(form.get("topic"))
     if topic:
         values["topic_name"] = topic.get(language, "")
@@ -123,3 +133,14 @@ def apology_text(book):
     """What to show when Redis or the database is down: the caller's language is unknown then,
     so every language is shown."""
     return "\n".join(book.message("unavailable", language) for language in book.languages)
+
+
+def gsm7_letters(text):
+    """`text` with accents dropped where that makes a GSM-7 letter (Wanjikũ -> Wanjiku), and any
+    other non-GSM-7 character left out."""
+    shown = []
+    for char in text:
+        if not is_gsm7_char(char):
+            char = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+        shown.append("".join(c for c in char if is_gsm7_char(c)))
+    return "".join(shown)

@@ -4,8 +4,10 @@ Nothing here is durable: a lost session only means a caller starts the menu agai
 """
 
 import json
+import secrets
 import time
 
+# Longer than the slowest hop can take (the database gives up after 3 s; see database.py).
 LOCK_TTL_MS = 10_000
 LOCK_WAIT_SECONDS = 5.0
 LOCK_POLL_SECONDS = 0.02
@@ -15,12 +17,29 @@ class SessionBusy(Exception):
     """Another request for the same session held it for longer than AT would wait."""
 
 
+# Delete the lock only if it is still ours: a hop that outlived its lock must not free a twin's.
+_RELEASE = """
+if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
+return 0
+"""
+# Store the state, set or clear the resume snapshot, and release our lock, in one round trip.
+_SAVE = """
+redis.call('set', KEYS[1], ARGV[1], 'EX', ARGV[2])
+if ARGV[3] == '' then redis.call('del', KEYS[2])
+else redis.call('set', KEYS[2], ARGV[3], 'EX', ARGV[4]) end
+if redis.call('get', KEYS[3]) == ARGV[5] then redis.call('del', KEYS[3]) end
+return 1
+"""
+
+
 class UssdSessionStore:
     def __init__(self, redis, session_ttl, resume_ttl, prefix="ussd"):
         self.redis = redis
         self.session_ttl = session_ttl
         self.resume_ttl = resume_ttl
         self.prefix = prefix
+        self._release = redis.register_script(_RELEASE)
+        self._save = redis.register_script(_SAVE)
 
     def _session_key(self, session_id):
         return f"{self.prefix}:session:{session_id}"
@@ -36,32 +55,36 @@ class UssdSessionStore:
 
         AT retries a hop it got no answer for; the lock makes the retry wait for the first
         attempt and then see its stored reply, instead of running the same answer twice.
+        Returns (lock token, state or None).
         """
+        token = secrets.token_hex(8)
         deadline = time.monotonic() + LOCK_WAIT_SECONDS
         while True:
             pipe = self.redis.pipeline(transaction=False)
-            pipe.set(self._lock_key(session_id), "1", nx=True, px=LOCK_TTL_MS)
+            pipe.set(self._lock_key(session_id), token, nx=True, px=LOCK_TTL_MS)
             pipe.get(self._session_key(session_id))
             acquired, raw = pipe.execute()
             if acquired:
-                return json.loads(raw) if raw else None
+                return token, (json.loads(raw) if raw else None)
             if time.monotonic() > deadline:
                 raise SessionBusy(session_id)
             time.sleep(LOCK_POLL_SECONDS)
 
-    def release(self, session_id):
-        self.redis.delete(self._lock_key(session_id))
+    def release(self, session_id, token):
+        self._release(keys=[self._lock_key(session_id)], args=[token])
 
-    def save(self, session_id, state, phone, resume_snapshot):
+    def save(self, session_id, token, state, phone, resume_snapshot):
         """Store the state, set or clear the number's resume snapshot, and release the lock, at once."""
-        pipe = self.redis.pipeline(transaction=False)
-        pipe.set(self._session_key(session_id), json.dumps(state), ex=self.session_ttl)
-        if resume_snapshot is None:
-            pipe.delete(self._resume_key(phone))
-        else:
-            pipe.set(self._resume_key(phone), json.dumps(resume_snapshot), ex=self.resume_ttl)
-        pipe.delete(self._lock_key(session_id))
-        pipe.execute()
+        self._save(
+            keys=[self._session_key(session_id), self._resume_key(phone), self._lock_key(session_id)],
+            args=[
+                json.dumps(state),
+                self.session_ttl,
+                "" if resume_snapshot is None else json.dumps(resume_snapshot),
+                self.resume_ttl,
+                token,
+            ],
+        )
 
     def resume_snapshot(self, phone):
         raw = self.redis.get(self._resume_key(phone))

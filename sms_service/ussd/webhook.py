@@ -5,6 +5,7 @@ import logging
 from flask import Blueprint, Response, current_app, request
 
 from sms_service.phone_numbers import mask_msisdn
+from sms_service.ussd.conversation import SessionOfAnotherNumber
 from sms_service.ussd.screens import apology_text
 from sms_service.webhook_guard import BadCallback, phone_field, required_fields, token_is_valid
 
@@ -36,8 +37,11 @@ def ussd_callback():
     conversation = current_app.extensions["ussd_conversation"]
     try:
         body = conversation.hop(fields["sessionId"], phone, fields["text"])
+    except SessionOfAnotherNumber:
+        log.warning("refused USSD callback: session %r belongs to another number", fields["sessionId"])
+        return _plain("bad request: sessionId belongs to another phoneNumber\n", 400)
     except Exception:
         # Redis or the database is down, or a bug: the caller gets an apology, never a 500.
-        log.exception("USSD hop failed for %s in session %s", mask_msisdn(phone), fields["sessionId"])
+        log.exception("USSD hop failed for %s in session %r", mask_msisdn(phone), fields["sessionId"])
         body = "END " + apology_text(current_app.extensions["flow_book"])
     return _plain(body)
