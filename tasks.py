@@ -48,6 +48,9 @@ def run(_args):
     env = dict(os.environ, PYTHONUNBUFFERED="1", VIRTUAL_ENV=str(VENV))
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     env.setdefault("PORT", "5000")
+    # Without AT credentials every process (the worker too, which honcho gives another PORT)
+    # sends SMS to the web's local gateway.
+    env.setdefault("LOCAL_GATEWAY_BASE_URL", f"http://127.0.0.1:{env['PORT']}/local-at")
     print(f"web on http://127.0.0.1:{env['PORT']} (POST /ussd, GET /healthz); Ctrl-C stops", flush=True)
     # honcho gives each Procfile line its own PORT; pin the web's to the one printed above.
     return subprocess.run(

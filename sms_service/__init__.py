@@ -9,7 +9,7 @@ from rq import Queue
 
 from sms_service.campaigns.actions import ACTIONS, ActionContext
 from sms_service.campaigns.subscribers import find_language
-from sms_service.config import load_config
+from sms_service.config import DEFAULTS, load_config
 from sms_service.database import Database
 from sms_service.flows.checker import check_flows
 from sms_service.flows.definitions import FlowDefinitionError
@@ -35,6 +35,9 @@ def create_app(config=None):
     app.config.setdefault("MAX_CONTENT_LENGTH", 64 * 1024)  # AT's callbacks are a few hundred bytes
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # one line per plugin
+
+    if settings["SECRET_KEY"] == DEFAULTS["SECRET_KEY"] and not settings.get("TESTING"):
+        log.warning("SECRET_KEY is the development default: set it in production")
 
     book, problems = check_flows(settings["FLOWS_PATH"])
     if problems:

@@ -30,6 +30,7 @@ DEFAULTS = {
     "LOCAL_GATEWAY_DLR_DELAY_MS": "1000",  # delivery reports after this; negative: none
     "LOCAL_GATEWAY_DLR_FAILURE_RATE": "0",  # share of delivery reports that say Failed
     "LOCAL_GATEWAY_DLR_URL": "",  # unset: this service's /sms/delivery-reports
+    "LOCAL_GATEWAY_BASE_URL": "",  # unset: http://127.0.0.1:$PORT/local-at
 }
 
 NUMBERS = {
@@ -67,7 +68,8 @@ def load_config(overrides=None):
         raise ConfigError("USSD_SESSION_TTL must be over 180 seconds: AT keeps a session that long")
     config["DATABASE_URL"] = database_url(config["DATABASE_URL"], config["INSTANCE_PATH"])
     if not config["AT_API_BASE_URL"] and not config["AT_API_KEY"]:
-        config["AT_API_BASE_URL"] = f"http://127.0.0.1:{config['PORT']}/local-at"
+        local = config["LOCAL_GATEWAY_BASE_URL"] or f"http://127.0.0.1:{config['PORT']}/local-at"
+        config["AT_API_BASE_URL"] = local
     return config
 
 
