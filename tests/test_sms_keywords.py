@@ -166,3 +166,35 @@ def test_a_reply_refused_by_the_gateway_is_retried_later(live_app, run_jobs):
     [reply] = rows(app, OutboundMessage)
     assert (reply.status, reply.status_code, reply.failure_reason) == ("retry", 500, "InternalServerError")
     assert len(app.extensions["queue"].scheduled_job_registry.get_job_ids()) == 1
+
+
+def test_stop_by_sms_withdraws_a_subscription_made_on_ussd(texter):
+    from tests.ussd_phone import UssdPhone
+
+    UssdPhone(texter.client, "0711082001").dial().answer_all("5", "1", "1").assert_see("You will get SMS updates")
+    texter.text("Acha")
+    assert texter.inbox == ["You will get no more messages from Haki Yetu. Text JOIN to subscribe again."]
+    [subscription] = rows(texter.app, Subscription)
+    assert subscription.withdrawn_at is not None
+
+
+def test_pending_inbound_messages_can_be_queued_again(make_app, live_app, run_jobs):
+    app = make_app(REDIS_URL="redis://127.0.0.1:1/0")  # Redis down: stored, not queued
+    form = {"from": "0711082001", "to": "21212", "text": "HELP", "date": "", "id": "pending-1"}
+    assert app.test_client().post("/sms/inbound", data=form).status_code == 200
+
+    healthy = live_app()
+    result = healthy.test_cli_runner().invoke(args=["sms", "handle-pending"])
+    assert "queued 1 inbound message(s)" in result.output
+    run_jobs(healthy)
+    [inbound] = rows(healthy, InboundMessage)
+    assert inbound.outcome == "help"
+
+
+def test_sms_describe_command(app):
+    result = app.test_cli_runner().invoke(args=["sms", "describe", "Don\u2019t wait \u2013 sign"])
+    assert result.output.splitlines() == [
+        "UCS-2, 17 characters, 1 segment(s)",
+        "forces UCS-2: '\u2019' (U+2019) '\u2013' (U+2013)",
+        "GSM-7 version: Don't wait - sign",
+    ]
