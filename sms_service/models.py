@@ -102,7 +102,8 @@ class OutboundMessage(Base):
     text: Mapped[str] = mapped_column(String(1600))
     purpose: Mapped[str] = mapped_column(String(32))  # "reply", "stop_confirmation", ...
     in_reply_to: Mapped[int | None] = mapped_column(ForeignKey("inbound_messages.id"))
-    # queued -> sent -> delivered | failed; retry (try again later); uncertain (may have gone)
+    # queued -> sending -> sent -> delivered | failed; retry (try again later); uncertain (may
+    # have gone out: a read timeout); a message left "sending" was cut off mid-send
     status: Mapped[str] = mapped_column(String(16), default="queued")
     gateway_message_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     status_code: Mapped[int | None] = mapped_column(Integer)

@@ -198,3 +198,16 @@ def test_sms_describe_command(app):
         "forces UCS-2: '\u2019' (U+2019) '\u2013' (U+2013)",
         "GSM-7 version: Don't wait - sign",
     ]
+
+
+def test_a_message_cut_off_mid_send_is_not_sent_again(texter):
+    """A worker killed between claiming a message and recording the send leaves it "sending"."""
+    from sms_service.sms.outbox import deliver, queue_message
+
+    app = texter.app
+    with app.extensions["database"].transaction() as session:
+        message = queue_message(session, PHONE, "Habari", "reply")
+        message.status = "sending"  # as a killed worker leaves it
+        message_id = message.id
+    assert deliver(app.extensions["database"], app.extensions["sms_client"], message_id) == "sending"
+    assert texter.inbox == []

@@ -48,6 +48,9 @@ def deliver(database, sms_client, message_id, redis=None):
         if message.purpose not in SENT_EVEN_WHEN_SUPPRESSED and is_suppressed(session, message.phone):
             message.status, message.failure_reason = "failed", "Suppressed"
             return message.status
+        # Claimed before the request: if this process dies mid-send, the message stays "sending"
+        # (it may have gone out) and no rerun of the job sends it a second time.
+        message.status, message.updated_at = "sending", utcnow()
         phone, text = message.phone, message.text
     # The request happens outside the transaction: a slow gateway must not hold a database lock.
     changes = _send(sms_client, phone, text)
