@@ -39,13 +39,7 @@ def create_app(config=None):
     if settings["SECRET_KEY"] == DEFAULTS["SECRET_KEY"] and not settings.get("TESTING"):
         log.warning("SECRET_KEY is the development default: set it in production")
 
-    book, problems = check_flows(settings["FLOWS_PATH"])
-    if problems:
-        flask_command = os.environ.get("FLASK_RUN_FROM_CLI") == "true" and "run" not in sys.argv[1:]
-        if not flask_command:
-            raise FlowDefinitionError(problems)
-        log.error("%s", FlowDefinitionError(problems))
-
+    book, problems = _checked_flows(settings["FLOWS_PATH"])
     database = Database(settings["DATABASE_URL"])
     redis = connect_redis(settings["REDIS_URL"], settings["INSTANCE_PATH"])
     sms_client = AfricasTalkingSms(
@@ -75,6 +69,17 @@ def create_app(config=None):
         app.register_blueprint(ussd_webhook.blueprint)
         app.register_blueprint(sms_webhooks.blueprint)
     return app
+
+
+def _checked_flows(flows_path):
+    """The flow book and its problems; raises on problems unless this is a `flask` command."""
+    book, problems = check_flows(flows_path)
+    if problems:
+        flask_command = os.environ.get("FLASK_RUN_FROM_CLI") == "true" and "run" not in sys.argv[1:]
+        if not flask_command:
+            raise FlowDefinitionError(problems)
+        log.error("%s", FlowDefinitionError(problems))
+    return book, problems
 
 
 def _ussd_conversation(settings, book, database, redis):
