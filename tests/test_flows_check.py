@@ -182,7 +182,7 @@ def test_the_procfile_web_server_refuses_to_start_on_broken_flows(flows, instanc
     web = Path(PROJECT_ROOT, "Procfile").read_text().split("web:", 1)[1].splitlines()[0]
     env = _env(broken, instance_path, migrated_database_url)
     env.update(PORT="0", WEB_CONCURRENCY="1", PATH=f"{Path(sys.executable).parent}:{env['PATH']}")
-    server = subprocess.run(web, shell=True, cwd=PROJECT_ROOT, capture_output=True, text=True,
+    server = subprocess.run("exec " + web, shell=True, cwd=PROJECT_ROOT, capture_output=True, text=True,
                             env=env, timeout=60)
     assert server.returncode != 0
     assert "ussd/menu.yaml: screen 'torture': unknown target 'nowhere'" in server.stderr

@@ -31,20 +31,23 @@ def web(instance_path, migrated_database_url):
     port = free_port()
     env = dict(os.environ, PORT=str(port), WEB_CONCURRENCY="2", INSTANCE_PATH=instance_path,
                DATABASE_URL=migrated_database_url, PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}")
-    server = subprocess.Popen(procfile_command("web"), shell=True, cwd=PROJECT_ROOT, env=env,
+    # exec: gunicorn replaces the shell, so stopping the process stops the server itself.
+    server = subprocess.Popen("exec " + procfile_command("web"), shell=True, cwd=PROJECT_ROOT, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            requests.get(url + "/healthz", timeout=5)
-            break
-        except requests.RequestException:  # not listening yet, or workers still booting
-            assert server.poll() is None, server.stderr.read().decode()
-            time.sleep(0.2)
-    yield url
-    os.killpg(server.pid, 15)
-    server.wait(timeout=30)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                requests.get(url + "/healthz", timeout=5)
+                break
+            except requests.RequestException:  # not listening yet, or workers still booting
+                assert server.poll() is None, server.stderr.read().decode()
+                time.sleep(0.2)
+        yield url
+    finally:  # even when start-up failed: no server may outlive the test
+        os.killpg(server.pid, 15)
+        server.wait(timeout=30)
 
 
 def test_the_web_process_serves_health_and_ussd(web):
