@@ -5,6 +5,7 @@ import os
 import sys
 
 from flask import Flask
+from flask.sessions import SecureCookieSessionInterface
 from rq import Queue
 
 from sms_service.campaigns.actions import ACTIONS, ActionContext
@@ -32,6 +33,7 @@ def create_app(config=None):
     settings = load_config(config)
     app = Flask(__name__, instance_path=settings["INSTANCE_PATH"])
     app.config.update(settings)
+    app.session_interface = WebhookSessionInterface()
     app.config.setdefault("MAX_CONTENT_LENGTH", 64 * 1024)  # AT's callbacks are a few hundred bytes
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # one line per plugin
@@ -71,6 +73,17 @@ def create_app(config=None):
     return app
 
 
+class WebhookSessionInterface(SecureCookieSessionInterface):
+    """No cookie session for AT's webhooks: they carry none, and building one costs every hop."""
+
+    WEBHOOK_PATHS = ("/ussd", "/sms/", "/local-at/", "/healthz")
+
+    def open_session(self, app, request_):
+        if request_.path.startswith(self.WEBHOOK_PATHS):
+            return self.make_null_session(app)
+        return super().open_session(app, request_)
+
+
 def _checked_flows(flows_path):
     """The flow book and its problems; raises on problems unless this is a `flask` command."""
     book, problems = check_flows(flows_path)
@@ -90,8 +103,8 @@ def _ussd_conversation(settings, book, database, redis):
             return outcome, context.language
 
     def remembered_language(caller):
-        with database.transaction() as session:
-            return find_language(session, caller)
+        with database.engine.connect() as connection:
+            return find_language(connection, caller)
 
     navigator = Navigator(book, perform)
     store = UssdSessionStore(redis, settings["USSD_SESSION_TTL"], settings["USSD_RESUME_TTL"])

@@ -6,9 +6,10 @@ from sqlalchemy.exc import IntegrityError
 from sms_service.models import Subscriber
 
 
-def find_language(session, phone):
-    """The language this number chose before, or None."""
-    return session.execute(select(Subscriber.language).where(Subscriber.phone == phone)).scalar()
+def find_language(connection, phone):
+    """The language this number chose before, or None. Takes a Session or a Core connection:
+    the USSD first hop uses a bare connection, as an ORM session costs more than the query."""
+    return connection.execute(select(Subscriber.language).where(Subscriber.phone == phone)).scalar()
 
 
 def get_or_create_subscriber(session, phone, language):

@@ -43,7 +43,7 @@ class UssdConversation:
 
     def hop(self, session_id, phone, text):
         """Answer one AT callback; returns the `CON ...`/`END ...` body."""
-        token, state = self.store.claim(session_id)
+        token, state, snapshot = self.store.claim(session_id, phone)
         try:
             if state is not None and state.get("phone") != phone:
                 raise SessionOfAnotherNumber(session_id)
@@ -51,7 +51,7 @@ class UssdConversation:
                 self.store.release(session_id, token)
                 return state["reply"]  # a retried hop: same screen, no second side effect
             if state is None:
-                state, position, reply = self._first_hop(phone, text)
+                state, position, reply = self._first_hop(phone, text, snapshot)
             else:
                 position, reply = self._next_hop(state, newest_answer(state["text"], text))
             state.update(phone=phone, text=text, reply=reply.as_ussd(), position=position and position.to_dict())
@@ -70,7 +70,10 @@ class UssdConversation:
             return None
         return Position.from_dict(data)
 
-    def _first_hop(self, phone, text):
+    def _first_hop(self, phone, text, snapshot):
+        if snapshot and not text and self._restore(snapshot):
+            prompt = self.book.message(RESUME_PROMPT, snapshot["language"])
+            return {"resuming": snapshot}, None, Reply(prompt)
         language = self.find_language(phone) or self.book.default_language
         if text:
             # A dial string with shortcuts (*384*123*1*3#): replay each answer from the start.
@@ -80,10 +83,6 @@ class UssdConversation:
                     break
                 reply = self.navigator.answer(position, answer)
             return {"resuming": None}, position, reply
-        snapshot = self.store.resume_snapshot(phone)
-        if snapshot and self._restore(snapshot):
-            prompt = self.book.message(RESUME_PROMPT, snapshot["language"])
-            return {"resuming": snapshot}, None, Reply(prompt)
         position, reply = self.navigator.begin(phone, language)
         return {"resuming": None}, position, reply
 

@@ -50,12 +50,13 @@ class UssdSessionStore:
     def _resume_key(self, phone):
         return f"{self.prefix}:resume:{phone}"
 
-    def claim(self, session_id):
-        """Take the session's lock and read its state in one round trip; wait while a twin holds it.
+    def claim(self, session_id, phone):
+        """Take the session's lock, read its state and the number's resume snapshot, in one round
+        trip; wait while a twin holds the lock.
 
         AT retries a hop it got no answer for; the lock makes the retry wait for the first
         attempt and then see its stored reply, instead of running the same answer twice.
-        Returns (lock token, state or None).
+        Returns (lock token, state or None, resume snapshot or None).
         """
         token = secrets.token_hex(8)
         deadline = time.monotonic() + LOCK_WAIT_SECONDS
@@ -63,9 +64,10 @@ class UssdSessionStore:
             pipe = self.redis.pipeline(transaction=False)
             pipe.set(self._lock_key(session_id), token, nx=True, px=LOCK_TTL_MS)
             pipe.get(self._session_key(session_id))
-            acquired, raw = pipe.execute()
+            pipe.get(self._resume_key(phone))
+            acquired, raw, resume = pipe.execute()
             if acquired:
-                return token, (json.loads(raw) if raw else None)
+                return token, (json.loads(raw) if raw else None), (json.loads(resume) if resume else None)
             if time.monotonic() > deadline:
                 raise SessionBusy(session_id)
             time.sleep(LOCK_POLL_SECONDS)
@@ -85,7 +87,3 @@ class UssdSessionStore:
                 token,
             ],
         )
-
-    def resume_snapshot(self, phone):
-        raw = self.redis.get(self._resume_key(phone))
-        return json.loads(raw) if raw else None
