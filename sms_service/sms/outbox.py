@@ -7,7 +7,7 @@ that runs twice sends once.
 import json
 import logging
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from sms_service.campaigns.suppression import is_suppressed
 from sms_service.models import OutboundMessage, utcnow
@@ -87,16 +87,25 @@ def _send(sms_client, phone, text):
     return {**changes, "status": "retry", "failure_reason": result.status}
 
 
+# Built once: under a flood of reports, building the statement cost more than running it.
+_messages = OutboundMessage.__table__
+_APPLY_REPORT = (
+    update(_messages)
+    .where(_messages.c.gateway_message_id == bindparam("report_id"), _messages.c.status.not_in(FINAL_STATES))
+    .values(status=bindparam("new_status"), failure_reason=bindparam("reason"), updated_at=bindparam("now"))
+)
+
+
 def apply_delivery_report(connection, gateway_message_id, status, failure_reason):
     """Record a delivery report; True if it matched a message. Final states are never undone."""
-    state = DELIVERY_STATES[status]
     result = connection.execute(
-        update(OutboundMessage)
-        .where(
-            OutboundMessage.gateway_message_id == gateway_message_id,
-            OutboundMessage.status.not_in(FINAL_STATES),
-        )
-        .values(status=state, failure_reason=failure_reason or None, updated_at=utcnow())
+        _APPLY_REPORT,
+        {
+            "report_id": gateway_message_id,
+            "new_status": DELIVERY_STATES[status],
+            "reason": failure_reason or None,
+            "now": utcnow(),
+        },
     )
     return result.rowcount > 0
 
