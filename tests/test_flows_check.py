@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sms_service import create_app
 from sms_service.config import PROJECT_ROOT
 from sms_service.flows.checker import check_flows
 from sms_service.flows.definitions import FlowDefinitionError

@@ -4,7 +4,6 @@ from rq import Worker
 
 from workers.app_context import worker_app
 
-QUEUE_NAMES = ("default",)
 
 
 def build_worker():
