@@ -1,6 +1,5 @@
 """The SQL store keeps its promises on SQLite and PostgreSQL alike."""
 
-
 import pytest
 from sqlalchemy import func, select, text
 

@@ -5,7 +5,6 @@ from rq import Worker
 from workers.app_context import worker_app
 
 
-
 def build_worker():
     """A worker on our queues, with the app built once here so each forked job inherits it."""
     app = worker_app()

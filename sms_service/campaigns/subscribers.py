@@ -1,15 +1,19 @@
 """Subscribers: one row per phone number, created on first need."""
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from sms_service.models import Subscriber
 
 
+# Built once: the USSD first hop runs it for every new session.
+_LANGUAGE_OF = select(Subscriber.language).where(Subscriber.phone == bindparam("phone"))
+
+
 def find_language(connection, phone):
     """The language this number chose before, or None. Takes a Session or a Core connection:
     the USSD first hop uses a bare connection, as an ORM session costs more than the query."""
-    return connection.execute(select(Subscriber.language).where(Subscriber.phone == phone)).scalar()
+    return connection.execute(_LANGUAGE_OF, {"phone": phone}).scalar()
 
 
 def get_or_create_subscriber(session, phone, language):
