@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sms_service.flows.checker import check_flows
 from sms_service.models import InboundMessage
 from sms_service.schema import upgrade_schema
-from sms_service.sms.encoding import describe_text
+from sms_service.sms.encoding import character_names, describe_text
 from sms_service.sms.webhooks import INBOUND_JOB
 
 db_cli = AppGroup("db", help="The SQL schema.")
@@ -55,7 +55,7 @@ def sms_describe(text):
     report = describe_text(text)
     click.echo(f"{report.encoding}, {report.length} characters, {report.segments} segment(s)")
     if report.forcing_ucs2:
-        shown = " ".join(f"{char!r} (U+{ord(char):04X})" for char in report.forcing_ucs2)
+        shown = " ".join(character_names(report.forcing_ucs2))
         click.echo(f"forces UCS-2: {shown}")
     if report.gsm7_suggestion is not None:
         click.echo(f"GSM-7 version: {report.gsm7_suggestion}")

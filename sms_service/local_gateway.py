@@ -16,11 +16,11 @@ import random
 import threading
 import time
 import uuid
-from datetime import datetime, timezone
 
 import requests
 from flask import Blueprint, current_app, jsonify, request
 
+from sms_service.models import utcnow
 from sms_service.sms.at_statuses import SEND_STATUS_CODES, SendOutcome
 
 blueprint = Blueprint("local_gateway", __name__, url_prefix="/local-at")
@@ -68,7 +68,7 @@ def receive_messages():
                     "to": number,
                     "from": form.get("from") or "",
                     "message": message,
-                    "at": datetime.now(timezone.utc).isoformat(),
+                    "at": utcnow().isoformat(),
                 }
             )
             pipe.lpush(OUTBOX_KEY, entry)

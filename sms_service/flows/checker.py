@@ -15,7 +15,7 @@ from sms_service.flows.definitions import (
     load_flow_book,
 )
 from sms_service.flows.validators import NAME_MAX_LENGTH, VALIDATORS
-from sms_service.sms.encoding import describe_text
+from sms_service.sms.encoding import character_names, describe_text
 from sms_service.ussd.screens import (
     USSD_SCREEN_LIMIT,
     apology_text,
@@ -208,7 +208,7 @@ def _check_sms_text(what, text, book, language, longest):
         return [Problem(SMS_KEYWORDS_FILE, None, f"{what} has a bad placeholder: {error}")]
     report = describe_text(filled)
     if not report.is_gsm7:
-        shown = ", ".join(f"{char!r} (U+{ord(char):04X})" for char in report.forcing_ucs2)
+        shown = ", ".join(character_names(report.forcing_ucs2))
         hint = f"; GSM-7 version: {report.gsm7_suggestion!r}" if report.gsm7_suggestion else ""
         return [Problem(SMS_KEYWORDS_FILE, None, f"{what} would go UCS-2 because of {shown}{hint}")]
     if report.segments > MAX_REPLY_SEGMENTS:
@@ -241,7 +241,7 @@ def _check_ussd_pages(screen_name, language, pages):
     for page in pages:
         report = describe_text(page)
         if not report.is_gsm7:
-            shown = ", ".join(f"{char!r} (U+{ord(char):04X})" for char in report.forcing_ucs2)
+            shown = ", ".join(character_names(report.forcing_ucs2))
             return [Problem(USSD_MENU_FILE, screen_name, f"{language} screen has non-GSM-7 characters: {shown}")]
         if report.length > USSD_SCREEN_LIMIT:
             return [

@@ -41,6 +41,11 @@ class TextReport:
         return self.encoding == "GSM-7"
 
 
+def character_names(chars):
+    """How to name characters in a message to a person: "'’' (U+2019)"."""
+    return [f"{char!r} (U+{ord(char):04X})" for char in chars]
+
+
 def is_gsm7_char(char):
     return char in GSM7_BASIC or char in GSM7_EXTENSION
 

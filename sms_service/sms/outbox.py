@@ -7,7 +7,7 @@ that runs twice sends once.
 import json
 import logging
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, update
 
 from sms_service.campaigns.suppression import is_suppressed
 from sms_service.models import OutboundMessage, utcnow
@@ -20,6 +20,9 @@ log = logging.getLogger(__name__)
 SENDABLE = ("queued", "retry")
 # A STOP confirmation goes to a number that has just opted out; nothing else may.
 SENT_EVEN_WHEN_SUPPRESSED = {"stop_confirmation"}
+# Delivery reports that overtook our record of the send wait here for `deliver`.
+EARLY_REPORT_KEY = "sms:early-report:{gateway_id}"
+EARLY_REPORT_TTL = 3600
 
 
 def queue_message(session, phone, text, purpose, in_reply_to=None):
@@ -30,10 +33,6 @@ def queue_message(session, phone, text, purpose, in_reply_to=None):
     session.add(message)
     session.flush()
     return message
-
-
-EARLY_REPORT_KEY = "sms:early-report:{gateway_id}"
-EARLY_REPORT_TTL = 3600
 
 
 def deliver(database, sms_client, message_id, redis=None):
@@ -131,9 +130,3 @@ def record_delivery_report(database, redis, gateway_message_id, status, failure_
 def take_early_report(redis, gateway_message_id):
     raw = redis.getdel(EARLY_REPORT_KEY.format(gateway_id=gateway_message_id))
     return json.loads(raw) if raw else None
-
-
-def messages_to(session, phone):
-    return session.execute(
-        select(OutboundMessage).where(OutboundMessage.phone == phone).order_by(OutboundMessage.id)
-    ).scalars().all()
