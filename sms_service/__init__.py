@@ -8,6 +8,7 @@ from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 from rq import Queue
 
+from sms_service.broadcasts.runtime import BroadcastRuntime
 from sms_service.campaigns.actions import ACTIONS, ActionContext
 from sms_service.campaigns.subscribers import find_language
 from sms_service.config import DEFAULTS, load_config
@@ -52,17 +53,19 @@ def create_app(config=None):
     )
     if problems:
         app.extensions["flow_problems"] = problems
+    queue = Queue("default", connection=redis)
     app.extensions.update(
-        database=database, redis=redis, flow_book=book, sms_client=sms_client,
-        queue=Queue("default", connection=redis),
+        database=database, redis=redis, flow_book=book, sms_client=sms_client, queue=queue,
+        broadcasts=BroadcastRuntime.build(settings, database, redis, sms_client, queue),
     )
 
     from sms_service import cli, health, local_gateway
+    from sms_service.broadcasts.cli import broadcasts_cli
     from sms_service.sms import webhooks as sms_webhooks
     from sms_service.ussd import webhook as ussd_webhook
 
     app.register_blueprint(health.blueprint)
-    for command in (cli.db_cli, cli.flows_cli, cli.sms_cli):
+    for command in (cli.db_cli, cli.flows_cli, cli.sms_cli, broadcasts_cli):
         app.cli.add_command(command)
     if not settings["AT_API_KEY"]:
         app.register_blueprint(local_gateway.blueprint)

@@ -24,6 +24,17 @@ DEFAULTS = {
     "USSD_SESSION_TTL": "300",  # seconds; AT ends a session after 180 s
     "USSD_RESUME_TTL": "300",  # seconds a dropped session may be resumed
     "SMS_UNKNOWN_REPLIES_PER_HOUR": "3",  # "not understood" replies per number per hour
+    # Broadcasts (see README "Broadcasts"):
+    "BROADCAST_SEND_WINDOW": "08:00-18:00",  # Nairobi time; outside it only urgent broadcasts go
+    "BROADCAST_SEGMENTS_PER_SECOND": "100",  # shared by all workers
+    "BROADCAST_BATCH_SIZE": "1000",  # recipients per gateway request
+    "BROADCAST_SENDERS": "2",  # sender jobs per broadcast: one per worker process
+    "BROADCAST_SENDER_THREADS": "4",  # gateway requests in flight per sender
+    "BROADCAST_LEASE_SECONDS": "30",  # a sender silent this long is taken for dead
+    "BROADCAST_TICK_SECONDS": "30",  # how often schedules and stalled broadcasts are checked
+    "BROADCAST_MAX_ATTEMPTS": "5",  # per recipient, on retryable failures
+    "BROADCAST_COST_PER_SEGMENT": "0.80",  # KES, for the cost estimate
+    "BROADCAST_SLICE_SECONDS": "300",  # a sender job hands over to a fresh one after this
     # The local gateway (used when AT_API_KEY is unset):
     "LOCAL_GATEWAY_LATENCY_MS": "0",
     "LOCAL_GATEWAY_FAILURE_RATE": "0",  # share of recipients answered 500 InternalServerError
@@ -37,6 +48,15 @@ NUMBERS = {
     "USSD_SESSION_TTL": int,
     "USSD_RESUME_TTL": int,
     "SMS_UNKNOWN_REPLIES_PER_HOUR": int,
+    "BROADCAST_SEGMENTS_PER_SECOND": float,
+    "BROADCAST_BATCH_SIZE": int,
+    "BROADCAST_SENDERS": int,
+    "BROADCAST_SENDER_THREADS": int,
+    "BROADCAST_LEASE_SECONDS": float,
+    "BROADCAST_TICK_SECONDS": int,
+    "BROADCAST_MAX_ATTEMPTS": int,
+    "BROADCAST_COST_PER_SEGMENT": float,
+    "BROADCAST_SLICE_SECONDS": float,
     "LOCAL_GATEWAY_LATENCY_MS": float,
     "LOCAL_GATEWAY_FAILURE_RATE": float,
     "LOCAL_GATEWAY_DLR_DELAY_MS": float,

@@ -20,11 +20,23 @@ class Database:
         self.url = url
         self.engine = _make_engine(url, statement_timeout)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite: a transaction that reads and then writes must take the write lock up front, or
+        # a writer that committed in between makes its first write fail at once (WAL's
+        # SQLITE_BUSY_SNAPSHOT) instead of waiting its turn.
+        self._write_sessions = sessionmaker(
+            self.engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False
+        )
 
     @contextmanager
     def transaction(self):
         """A session that commits on success and rolls back on any error."""
         with self._sessions.begin() as session:
+            yield session
+
+    @contextmanager
+    def write_transaction(self):
+        """`transaction` for work that reads, then writes on what it read (see __init__)."""
+        with self._write_sessions.begin() as session:
             yield session
 
     def ping(self):
@@ -71,4 +83,4 @@ def _tune_sqlite(dbapi_connection, _record):
 
 
 def _begin_sqlite(connection):
-    connection.exec_driver_sql("BEGIN")
+    connection.exec_driver_sql("BEGIN " + connection.get_execution_options().get("sqlite_begin", ""))

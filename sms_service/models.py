@@ -2,7 +2,7 @@
 
 from datetime import datetime, timezone
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -92,10 +92,59 @@ class InboundMessage(Base):
     outcome: Mapped[str | None] = mapped_column(String(32))  # the keyword it was read as
 
 
+class Broadcast(Base):
+    """A campaign message to an audience: sent once, at a time, or (as a template) on a recurrence.
+
+    A recurring broadcast sends nothing itself: each time it falls due it makes an occurrence, an
+    ordinary broadcast with `parent_id` set, so progress is counted per occurrence.
+    """
+
+    __tablename__ = "broadcasts"
+    __table_args__ = (UniqueConstraint("parent_id", "send_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    # scheduled -> running -> completed; paused, cancelled; "recurring" for a template
+    status: Mapped[str] = mapped_column(String(16))
+    topics: Mapped[list] = mapped_column(JSON, default=list)  # empty with a CSV list
+    language: Mapped[str | None] = mapped_column(String(8))
+    county: Mapped[str | None] = mapped_column(String(32))
+    uses_list: Mapped[bool] = mapped_column(Boolean, default=False)  # audience from an uploaded CSV
+    texts: Mapped[dict] = mapped_column(JSON)  # language -> text; "en" always present
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)  # sent even in quiet hours
+    send_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # next run, for a template
+    recurrence: Mapped[str | None] = mapped_column(String(64))  # daily, weekly, monthly or cron
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("broadcasts.id"), index=True)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # How far the audience has been written out as messages (a subscriber or list-row id), so a
+    # planner that died goes on from there; planned_at once it is all written.
+    planned_through: Mapped[int] = mapped_column(Integer, default=0)
+    planned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class BroadcastListNumber(Base):
+    """One number of a broadcast's uploaded CSV audience."""
+
+    __tablename__ = "broadcast_list_numbers"
+    __table_args__ = (UniqueConstraint("broadcast_id", "phone"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    broadcast_id: Mapped[int] = mapped_column(ForeignKey("broadcasts.id"))
+    phone: Mapped[str] = mapped_column(String(16))
+
+
 class OutboundMessage(Base):
     """One SMS to one number, from queued to delivered or failed."""
 
     __tablename__ = "outbound_messages"
+    __table_args__ = (
+        # One copy per number per broadcast, however many of its topics the number follows.
+        UniqueConstraint("broadcast_id", "phone"),
+        Index("ix_outbound_messages_broadcast_status", "broadcast_id", "status", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     phone: Mapped[str] = mapped_column(String(16), index=True)
@@ -103,7 +152,8 @@ class OutboundMessage(Base):
     purpose: Mapped[str] = mapped_column(String(32))  # "reply", "stop_confirmation", ...
     in_reply_to: Mapped[int | None] = mapped_column(ForeignKey("inbound_messages.id"))
     # queued -> sending -> sent -> delivered | failed; retry (try again later); uncertain (may
-    # have gone out: a read timeout); a message left "sending" was cut off mid-send
+    # have gone out: a read timeout, or a sender killed mid-request); cancelled (a broadcast
+    # stopped before it went)
     status: Mapped[str] = mapped_column(String(16), default="queued")
     gateway_message_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     status_code: Mapped[int | None] = mapped_column(Integer)
@@ -112,3 +162,9 @@ class OutboundMessage(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Broadcast messages only: which sender holds the message while it is "sending", how often
+    # it was tried, and when a "retry" may go again.
+    broadcast_id: Mapped[int | None] = mapped_column(ForeignKey("broadcasts.id"))
+    claim: Mapped[str | None] = mapped_column(String(40))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    retry_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

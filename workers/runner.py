@@ -13,5 +13,12 @@ def build_worker():
 
 
 def run_worker(burst=False):
-    """Work until stopped (or, with `burst`, until the queues are empty). True if any job ran."""
-    return build_worker().work(with_scheduler=True, burst=burst)
+    """Work until stopped (or, with `burst`, until the queues are empty). True if any job ran.
+
+    A long-running worker starts the broadcast tick at once: it recovers what a worker killed
+    before it left behind, and keeps itself scheduled from then on.
+    """
+    worker = build_worker()
+    if not burst:
+        worker_app().extensions["broadcasts"].dispatch.tick_now()
+    return worker.work(with_scheduler=True, burst=burst)

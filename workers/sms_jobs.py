@@ -5,11 +5,10 @@ from datetime import timedelta
 
 from sms_service.models import InboundMessage, utcnow
 from sms_service.sms.keywords import handle_text, reply_text
-from sms_service.sms.outbox import deliver, queue_message
+from sms_service.sms.outbox import RETRY_BACKOFF_SECONDS, deliver, queue_message
 from workers.app_context import worker_app
 
 SEND_JOB = "workers.sms_jobs.send_outbound_message"
-RETRY_BACKOFF_SECONDS = (10, 30, 120, 600, 1800)  # then the message stays "retry" for staff to see
 
 
 def handle_inbound_sms(inbound_id):

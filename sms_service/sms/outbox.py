@@ -18,6 +18,7 @@ from sms_service.sms.at_statuses import DELIVERY_STATES, FINAL_STATES, SendOutco
 log = logging.getLogger(__name__)
 
 SENDABLE = ("queued", "retry")
+RETRY_BACKOFF_SECONDS = (10, 30, 120, 600, 1800)  # then the message stays "retry" for staff to see
 # A STOP confirmation goes to a number that has just opted out; nothing else may.
 SENT_EVEN_WHEN_SUPPRESSED = {"stop_confirmation"}
 # Delivery reports that overtook our record of the send wait here for `deliver`.
@@ -130,3 +131,18 @@ def record_delivery_report(database, redis, gateway_message_id, status, failure_
 def take_early_report(redis, gateway_message_id):
     raw = redis.getdel(EARLY_REPORT_KEY.format(gateway_id=gateway_message_id))
     return json.loads(raw) if raw else None
+
+
+def apply_early_reports(database, redis, gateway_message_ids):
+    """`take_early_report` for a whole batch in two round trips; returns how many applied."""
+    if not gateway_message_ids:
+        return 0
+    keys = [EARLY_REPORT_KEY.format(gateway_id=gateway_id) for gateway_id in gateway_message_ids]
+    found = [(key, gateway_id, raw) for key, gateway_id, raw in zip(keys, gateway_message_ids, redis.mget(keys)) if raw]
+    if not found:
+        return 0
+    with database.engine.begin() as connection:
+        for _, gateway_id, raw in found:
+            apply_delivery_report(connection, gateway_id, *json.loads(raw))
+    redis.delete(*(key for key, _, _ in found))
+    return len(found)

@@ -1,0 +1,1 @@
+"""Broadcasts: staff send campaign messages to subscribers; workers deliver them in batches."""

@@ -1,0 +1,191 @@
+"""`flask broadcasts ...`: staff create, preview, schedule, watch, pause, resume and cancel
+broadcasts. The web console (a later issue) calls the same service functions."""
+
+import getpass
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from sms_service.broadcasts import service
+from sms_service.broadcasts.audience import preview, read_number_list
+from sms_service.broadcasts.schedule import ScheduleError, parse_local_time, show_local
+from sms_service.models import Broadcast, utcnow
+from sms_service.phone_numbers import mask_msisdn
+
+broadcasts_cli = AppGroup("broadcasts", help="Campaign messages to subscribers.")
+SHOWN_PROBLEMS = 20
+STATUS_ORDER = ("queued", "sending", "sent", "delivered", "failed", "retry", "uncertain", "cancelled")
+
+
+def _runtime():
+    return current_app.extensions["broadcasts"]
+
+
+def _fail(message):
+    raise click.ClickException(message)
+
+
+@broadcasts_cli.command("create")
+@click.option("--name", required=True, help="A label for staff, e.g. 'ATT week reminder'.")
+@click.option("--text", "texts", type=(str, str), multiple=True, required=True, metavar="LANG TEXT",
+              help="The text in one language: --text en '...' --text sw '...'. English is required.")
+@click.option("--topic", "topics", multiple=True, help="Send to subscribers of this topic (repeatable).")
+@click.option("--language", help="Only subscribers who chose this language (en, sw).")
+@click.option("--county", help="Only subscribers in this county.")
+@click.option("--csv", "csv_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Send to the numbers in this CSV file instead of topic subscribers.")
+@click.option("--at", "at_text", help="Send at this Nairobi time, 'YYYY-MM-DD HH:MM' (default: now).")
+@click.option("--repeat", help="daily, weekly, monthly, or a cron expression in Nairobi time ('0 9 * * 1').")
+@click.option("--urgent", is_flag=True, help="Send even in quiet hours.")
+@click.option("--by", "created_by", default=None, help="Who is sending (default: your login name).")
+@click.option("--preview", "preview_only", is_flag=True, help="Show count, segments and cost; save nothing.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def create(name, texts, topics, language, county, csv_path, at_text, repeat, urgent, created_by, preview_only, yes):
+    """Create a broadcast: shows recipients, segments and cost, then asks to confirm."""
+    runtime = _runtime()
+    numbers = _read_list(csv_path) if csv_path else None
+    try:
+        send_at = parse_local_time(at_text) if at_text else None
+    except ScheduleError as error:
+        _fail(str(error))
+    database = current_app.extensions["database"]
+    with database.write_transaction() as session:
+        try:
+            broadcast = service.create_broadcast(
+                session, current_app.extensions["flow_book"], name=name, texts=dict(texts),
+                created_by=created_by or getpass.getuser(), send_at=send_at, topics=topics,
+                language=language, county=county, numbers=numbers, urgent=urgent, recurrence=repeat,
+            )
+        except (service.BroadcastError, ScheduleError) as error:
+            _fail(str(error))
+        summary = preview(session, broadcast, runtime.settings.cost_per_segment)
+        for line in summary.lines():
+            click.echo(line)
+        _echo_schedule(broadcast, runtime.settings)
+        if preview_only or not (yes or click.confirm("Create this broadcast?")):
+            session.rollback()
+            click.echo("nothing saved")
+            return
+        broadcast_id = broadcast.id
+    runtime.dispatch.tick_now()  # a worker starts it if it is due; the tick catches later ones
+    click.echo(f"broadcast {broadcast_id} created")
+
+
+def _read_list(csv_path):
+    try:
+        numbers, problems = read_number_list(csv_path.read_bytes())
+    except ValueError as error:
+        _fail(f"{csv_path}: {error}")
+    for problem in problems[:SHOWN_PROBLEMS]:
+        click.echo(f"{csv_path}: {problem}", err=True)
+    if len(problems) > SHOWN_PROBLEMS:
+        click.echo(f"{csv_path}: ... and {len(problems) - SHOWN_PROBLEMS} more rows with problems", err=True)
+    click.echo(f"{csv_path}: {len(numbers)} numbers read, {len(problems)} rows skipped")
+    return numbers
+
+
+def _echo_schedule(broadcast, settings):
+    when = "now" if broadcast.send_at <= utcnow() else show_local(broadcast.send_at)
+    repeat = f", then {broadcast.recurrence}" if broadcast.recurrence else ""
+    click.echo(f"sends: {when}{repeat}{' (urgent)' if broadcast.urgent else ''}")
+    window = settings.send_window
+    if not broadcast.urgent and not window.contains(max(broadcast.send_at, utcnow())):
+        opens = show_local(window.next_opening(max(broadcast.send_at, utcnow())))
+        click.echo(f"quiet hours: outside {window.opens:%H:%M}-{window.closes:%H:%M} EAT it waits until {opens}")
+
+
+@broadcasts_cli.command("list")
+def list_broadcasts():
+    """Every broadcast, newest first."""
+    with current_app.extensions["database"].transaction() as session:
+        for broadcast in session.scalars(select(Broadcast).order_by(Broadcast.id.desc())):
+            repeat = f" ({broadcast.recurrence})" if broadcast.recurrence else ""
+            click.echo(f"{broadcast.id:>5}  {broadcast.status:<10} {show_local(broadcast.send_at)}{repeat}  {broadcast.name}")
+
+
+@broadcasts_cli.command("show")
+@click.argument("broadcast_id", type=int)
+def show(broadcast_id):
+    """A broadcast's audience, schedule and progress (queued/sent/delivered/failed...)."""
+    with current_app.extensions["database"].transaction() as session:
+        try:
+            report = service.progress(session, broadcast_id)
+        except service.BroadcastError as error:
+            _fail(str(error))
+        broadcast = report.broadcast
+        click.echo(f"broadcast {broadcast.id} {broadcast.name!r}: {broadcast.status}")
+        audience = (f"CSV list" if broadcast.uses_list else f"topics {', '.join(broadcast.topics)}"
+                    + (f", language {broadcast.language}" if broadcast.language else "")
+                    + (f", county {broadcast.county}" if broadcast.county else ""))
+        click.echo(f"audience: {audience}")
+        for label, moment in (("send at", broadcast.send_at), ("started", broadcast.started_at),
+                              ("finished", broadcast.finished_at)):
+            if moment:
+                click.echo(f"{label}: {show_local(moment)}")
+        counts = "  ".join(f"{status} {report.counts.get(status, 0)}" for status in STATUS_ORDER)
+        click.echo(f"messages: {report.total}  {counts}")
+
+
+def _change(action, broadcast_id, done_message):
+    with current_app.extensions["database"].write_transaction() as session:
+        try:
+            broadcast = action(session, broadcast_id)
+        except service.BroadcastError as error:
+            _fail(str(error))
+        status = broadcast.status
+    click.echo(done_message.format(id=broadcast_id, status=status))
+    return status
+
+
+@broadcasts_cli.command("pause")
+@click.argument("broadcast_id", type=int)
+def pause(broadcast_id):
+    """Stop sending after the batches in flight; `resume` goes on where it stopped."""
+    _change(service.pause, broadcast_id, "broadcast {id} paused")
+
+
+@broadcasts_cli.command("resume")
+@click.argument("broadcast_id", type=int)
+def resume(broadcast_id):
+    status = _change(lambda session, bid: service.resume(session, bid, utcnow()), broadcast_id,
+                     "broadcast {id} is {status} again")
+    if status == "running":
+        _runtime().dispatch.senders(broadcast_id, count=_runtime().settings.senders)
+
+
+@broadcasts_cli.command("cancel")
+@click.argument("broadcast_id", type=int)
+def cancel(broadcast_id):
+    """Stop for good; messages not sent yet are marked cancelled."""
+    _change(lambda session, bid: service.cancel(session, bid, utcnow()), broadcast_id, "broadcast {id} cancelled")
+
+
+@broadcasts_cli.command("uncertain")
+@click.argument("broadcast_id", type=int)
+def uncertain(broadcast_id):
+    """Messages that may or may not have gone out (a gateway timeout, a killed worker)."""
+    with current_app.extensions["database"].transaction() as session:
+        rows = service.uncertain_numbers(session, broadcast_id)
+    for phone, reason, when in rows:
+        click.echo(f"{mask_msisdn(phone)}  {reason}  {show_local(when)}")
+    click.echo(f"{len(rows)} uncertain message(s); `flask broadcasts resend-uncertain {broadcast_id}` sends them again")
+
+
+@broadcasts_cli.command("resend-uncertain")
+@click.argument("broadcast_id", type=int)
+@click.option("--yes", is_flag=True)
+def resend_uncertain(broadcast_id, yes):
+    """Send the uncertain messages again: some people may get the message twice."""
+    if not (yes or click.confirm("Some of these may have arrived already. Send them again?")):
+        return
+    with current_app.extensions["database"].write_transaction() as session:
+        try:
+            count = service.requeue_uncertain(session, broadcast_id, utcnow())
+        except service.BroadcastError as error:
+            _fail(str(error))
+    if count:
+        _runtime().dispatch.senders(broadcast_id, count=_runtime().settings.senders)
+    click.echo(f"{count} message(s) queued again")

@@ -1,0 +1,39 @@
+"""Putting broadcast work on the RQ queue. Jobs are named by dotted path, so the web process
+never imports the worker's code."""
+
+from datetime import timedelta
+
+SEND_JOB = "workers.broadcast_jobs.send_broadcast"
+TICK_JOB = "workers.broadcast_jobs.tick"
+TICK_JOB_ID = "broadcasts-tick"  # one id: however often it is scheduled, one tick is waiting
+# A sender or tick that outlives this has hung; RQ stops it and the tick recovers its work.
+SPARE_SECONDS = 120
+
+
+class BroadcastDispatch:
+    def __init__(self, queue, settings):
+        self.queue = queue
+        self.settings = settings
+
+    def _sender_timeout(self):
+        return int(self.settings.slice_seconds + self.settings.lease_seconds + SPARE_SECONDS)
+
+    def senders(self, broadcast_id, count=None):
+        """Start senders for a broadcast, unless some were asked for within the last two ticks
+        and have not started yet (workers busy): no pile of idle senders behind a long job."""
+        marker = f"broadcasts:{broadcast_id}:senders-requested"
+        if count is None and not self.queue.connection.set(marker, 1, nx=True, ex=self.settings.tick_seconds * 2):
+            return 0
+        count = count or self.settings.senders
+        for _ in range(count):
+            self.queue.enqueue(SEND_JOB, broadcast_id, job_timeout=self._sender_timeout(), result_ttl=3600)
+        return count
+
+    def sender_at(self, broadcast_id, when):
+        self.queue.enqueue_at(when, SEND_JOB, broadcast_id, job_timeout=self._sender_timeout(), result_ttl=3600)
+
+    def tick_now(self):
+        self.queue.enqueue(TICK_JOB, job_id=TICK_JOB_ID, result_ttl=0)
+
+    def tick_later(self):
+        self.queue.enqueue_in(timedelta(seconds=self.settings.tick_seconds), TICK_JOB, job_id=TICK_JOB_ID, result_ttl=0)

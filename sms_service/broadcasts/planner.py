@@ -1,0 +1,54 @@
+"""Write a broadcast's audience out as outbound messages (status "queued"), chunk by chunk.
+
+Each chunk is one INSERT ... SELECT run inside the database, so a million recipients never pass
+through Python. The chunk and the broadcast's `planned_through` mark commit together, and the
+(broadcast, phone) unique key skips rows already written: a planner killed mid-way and run again
+neither loses nor repeats anyone.
+"""
+
+from sqlalchemy import func, literal, select, true, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from sms_service.broadcasts.audience import Audience
+from sms_service.models import Broadcast, OutboundMessage, utcnow
+
+PURPOSE = "broadcast"
+_COLUMNS = ("phone", "text", "purpose", "broadcast_id", "status", "attempts", "created_at", "updated_at")
+
+
+def plan_next_chunk(database, broadcast_id, chunk_size):
+    """Write the next chunk; returns how many messages it added, or None once all are written."""
+    with database.write_transaction() as session:
+        # One planner at a time per broadcast: this write takes the row's lock before any read.
+        session.execute(update(Broadcast).where(Broadcast.id == broadcast_id).values(planned_through=Broadcast.planned_through))
+        broadcast = session.get(Broadcast, broadcast_id)
+        if broadcast is None or broadcast.planned_at is not None or broadcast.status == "cancelled":
+            return None
+        audience = Audience(broadcast)
+        after = audience.key > broadcast.planned_through
+        window = audience.select(audience.key).where(after).order_by(audience.key).limit(chunk_size).subquery()
+        last = session.scalar(select(func.max(window.c[0])))
+        if last is None:
+            broadcast.planned_at = utcnow()
+            return None
+        now = utcnow()
+        rows = audience.select(
+            audience.phone, audience.text(), literal(PURPOSE), literal(broadcast.id), literal("queued"),
+            literal(0), literal(now), literal(now),
+        ).where(after, audience.key <= last, true())  # SQLite's upsert wants a WHERE on the SELECT
+        statement = _insert_skipping_duplicates(session).from_select(_COLUMNS, rows).on_conflict_do_nothing()
+        added = session.execute(statement).rowcount
+        broadcast.planned_through = last
+        return added
+
+
+def plan_all(database, broadcast_id, chunk_size):
+    total = 0
+    while (added := plan_next_chunk(database, broadcast_id, chunk_size)) is not None:
+        total += added
+    return total
+
+
+def _insert_skipping_duplicates(session):
+    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+    return dialect.insert(OutboundMessage.__table__)

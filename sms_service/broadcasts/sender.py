@@ -1,0 +1,201 @@
+"""Deliver a broadcast: claim a batch of queued messages, send it in one gateway request per text,
+record every recipient's result. Several senders (one per worker process, a few threads each)
+work on one broadcast at once; claims keep them from sending anything twice. When nothing is
+left to claim, a sender writes the next stretch of the audience out (planner.py) itself.
+
+A batch is claimed ("sending", with the sender's token) in its own commit before the request.
+If the process dies during the request, the batch stays "sending" until recovery.py marks it
+"uncertain": it may have gone out, so it is never resent without a person deciding.
+"""
+
+import logging
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+from sqlalchemy import bindparam, func, select, update
+
+from sms_service.broadcasts.planner import plan_next_chunk
+from sms_service.broadcasts.schedule import may_send
+from sms_service.models import Broadcast, OutboundMessage, Subscriber, utcnow
+from sms_service.sms.at_client import GatewayRefused, GatewayUncertain, GatewayUnreachable
+from sms_service.sms.at_statuses import SendOutcome
+from sms_service.sms.encoding import describe_text
+from sms_service.sms.outbox import RETRY_BACKOFF_SECONDS, apply_early_reports
+
+log = logging.getLogger(__name__)
+
+PENDING = ("queued", "retry", "sending")
+
+_messages = OutboundMessage.__table__
+# Every result is written by claim token: a batch recovery marked "uncertain" while its sender
+# was in fact alive still gets its true result.
+_RECORD = (
+    update(_messages)
+    .where(_messages.c.id == bindparam("row_id"), _messages.c.claim == bindparam("token"))
+    .values(
+        status=bindparam("new_status"), gateway_message_id=bindparam("gateway_id"),
+        status_code=bindparam("code"), cost=bindparam("price"), failure_reason=bindparam("reason"),
+        retry_at=bindparam("retry"), sent_at=bindparam("sent"), updated_at=bindparam("now"),
+    )
+)
+
+
+class BroadcastSender:
+    def __init__(self, database, sms_client, redis, settings, rate_limit, leases):
+        self.database = database
+        self.sms_client = sms_client
+        self.redis = redis
+        self.settings = settings
+        self.rate_limit = rate_limit
+        self.leases = leases
+
+    def run(self, broadcast_id):
+        """Send until the broadcast is drained, paused, cancelled, outside its window, or this
+        sender's time slice is used up; returns which of those stopped it."""
+        token = uuid.uuid4().hex[:16]
+        deadline = time.monotonic() + self.settings.slice_seconds
+        stop_beating = self.leases.keep_alive(broadcast_id, token)
+        try:
+            with ThreadPoolExecutor(self.settings.sender_threads, thread_name_prefix="sender") as pool:
+                reasons = list(pool.map(lambda _: self._loop(broadcast_id, token, deadline),
+                                        range(self.settings.sender_threads)))
+        finally:
+            stop_beating.set()
+            self.leases.end(broadcast_id, token)
+        return next((reason for reason in reasons if reason != "drained"), "drained")
+
+    def _loop(self, broadcast_id, token, deadline):
+        while True:
+            reason = self._reason_to_stop(broadcast_id, deadline)
+            if reason:
+                return reason
+            rows, planned = self._claim(broadcast_id, token)
+            if rows:
+                self._send(broadcast_id, token, rows)
+            elif planned:
+                return "drained"
+            else:  # write the next stretch of the audience out, then claim from it
+                plan_next_chunk(self.database, broadcast_id, self.settings.plan_chunk)
+
+    def _reason_to_stop(self, broadcast_id, deadline):
+        with self.database.engine.connect() as connection:
+            status, urgent = connection.execute(
+                select(Broadcast.status, Broadcast.urgent).where(Broadcast.id == broadcast_id)
+            ).one()
+        if status != "running":
+            return status  # paused, cancelled, completed
+        if not may_send(self.settings.send_window, urgent, utcnow()):
+            return "outside send window"
+        if time.monotonic() > deadline:
+            return "slice used"
+        return None
+
+    def _claim(self, broadcast_id, token):
+        """Take up to one request's worth of due messages; returns (rows, audience all written)."""
+        limit = self.rate_limit.recipients_per_request(1, self.settings.batch_size)
+        now = utcnow()
+        with self.database.write_transaction() as session:
+            rows = []
+            for due in (OutboundMessage.status == "queued",
+                        (OutboundMessage.status == "retry") & (OutboundMessage.retry_at <= now)):
+                if rows:
+                    break
+                candidates = (
+                    select(OutboundMessage.id)
+                    .where(OutboundMessage.broadcast_id == broadcast_id, due)
+                    .order_by(OutboundMessage.id).limit(limit)
+                    .with_for_update(skip_locked=True)  # PostgreSQL: senders take disjoint rows
+                )
+                rows = session.execute(
+                    update(OutboundMessage)
+                    .where(OutboundMessage.id.in_(candidates.scalar_subquery()))
+                    .values(status="sending", claim=token, attempts=OutboundMessage.attempts + 1, updated_at=now)
+                    .returning(OutboundMessage.id, OutboundMessage.phone, OutboundMessage.text, OutboundMessage.attempts)
+                ).all()
+            rows = self._drop_suppressed(session, token, rows, now)
+            planned = rows or session.scalar(select(Broadcast.planned_at).where(Broadcast.id == broadcast_id)) is not None
+        return rows, planned
+
+    def _drop_suppressed(self, session, token, rows, now):
+        """STOP is checked at send time too: a number may have opted out since it was planned."""
+        if not rows:
+            return rows
+        suppressed = set(session.scalars(
+            select(Subscriber.phone).where(Subscriber.phone.in_([row.phone for row in rows]),
+                                           Subscriber.suppressed_at.is_not(None))
+        ))
+        if not suppressed:
+            return rows
+        session.connection().execute(_RECORD, [
+            _result(row.id, token, now, "failed", reason="Suppressed") for row in rows if row.phone in suppressed
+        ])
+        return [row for row in rows if row.phone not in suppressed]
+
+    def _send(self, broadcast_id, token, rows):
+        by_text = {}
+        for row in rows:
+            by_text.setdefault(row.text, []).append(row)
+        for text, group in by_text.items():
+            segments = describe_text(text).segments
+            self.rate_limit.wait_for(segments * len(group))
+            changes = self._request(text, group, token)
+            with self.database.engine.begin() as connection:
+                connection.execute(_RECORD, changes)
+            accepted = [change["gateway_id"] for change in changes if change["gateway_id"]]
+            apply_early_reports(self.database, self.redis, accepted)
+
+    def _request(self, text, rows, token):
+        """One gateway request for `rows` (all with `text`); one row change per recipient."""
+        now = utcnow()
+        try:
+            results = self.sms_client.send(text, [row.phone for row in rows])
+        except GatewayUncertain:
+            log.warning("gateway timed out on a batch of %d; marked uncertain", len(rows))
+            return [_result(row.id, token, now, "uncertain", reason="ReadTimeout") for row in rows]
+        except (GatewayUnreachable, GatewayRefused) as error:
+            log.warning("gateway failed a batch of %d: %s", len(rows), error)
+            return [self._retry_or_fail(row, token, now, type(error).__name__) for row in rows]
+        by_number = {result.number: result for result in results}
+        changes = []
+        for row in rows:
+            result = by_number.get(row.phone)
+            if result is None:  # AT said nothing of this number: it may or may not have sent it
+                changes.append(_result(row.id, token, now, "uncertain", reason="NotInResponse"))
+            elif result.outcome is SendOutcome.ACCEPTED:
+                changes.append(_result(row.id, token, now, "sent", result=result, sent=now))
+            elif result.outcome is SendOutcome.PERMANENT:
+                changes.append(_result(row.id, token, now, "failed", result=result, reason=result.status))
+            else:
+                changes.append(self._retry_or_fail(row, token, now, result.status, result))
+        return changes
+
+    def _retry_or_fail(self, row, token, now, reason, result=None):
+        if row.attempts >= self.settings.max_attempts:
+            return _result(row.id, token, now, "failed", result=result, reason=reason)
+        backoff = RETRY_BACKOFF_SECONDS[min(row.attempts, len(RETRY_BACKOFF_SECONDS)) - 1]
+        return _result(row.id, token, now, "retry", result=result, reason=reason,
+                       retry=now + timedelta(seconds=backoff))
+
+
+def _result(row_id, token, now, status, result=None, reason=None, retry=None, sent=None):
+    return {
+        "row_id": row_id, "token": token, "now": now, "new_status": status, "reason": reason,
+        "retry": retry, "sent": sent,
+        "gateway_id": result.message_id if result and status == "sent" else None,
+        "code": result.status_code if result else None,
+        "price": result.cost if result else None,
+    }
+
+
+def pending_counts(session, broadcast_id):
+    """Messages not yet settled, by status, and the earliest time a retry falls due."""
+    rows = session.execute(
+        select(OutboundMessage.status, func.count(), func.min(OutboundMessage.retry_at))
+        .where(OutboundMessage.broadcast_id == broadcast_id, OutboundMessage.status.in_(PENDING))
+        .group_by(OutboundMessage.status)
+    ).all()
+    counts = {status: count for status, count, _ in rows}
+    next_retry = next((earliest for status, _, earliest in rows if status == "retry"), None)
+    return counts, next_retry

@@ -1,0 +1,40 @@
+"""Broadcast jobs: a sender (several run at once on one broadcast) and the periodic tick."""
+
+import logging
+
+from sms_service.broadcasts.clock import run_tick
+from sms_service.broadcasts.sender import pending_counts
+from sms_service.broadcasts.service import complete_if_done
+from sms_service.models import utcnow
+from workers.app_context import worker_app
+
+log = logging.getLogger(__name__)
+
+
+def send_broadcast(broadcast_id):
+    """Send batches until the broadcast is drained or stops; hand over when the slice is used."""
+    app = worker_app()
+    broadcasts, database = app.extensions["broadcasts"], app.extensions["database"]
+    reason = broadcasts.sender.run(broadcast_id)
+    if reason == "slice used":
+        broadcasts.dispatch.senders(broadcast_id, count=1)
+    elif reason == "drained":
+        with database.write_transaction() as session:
+            counts, next_retry = pending_counts(session, broadcast_id)
+            done = complete_if_done(session, broadcast_id, utcnow())
+        if not done and next_retry is not None and not counts.get("queued"):
+            broadcasts.dispatch.sender_at(broadcast_id, next_retry)
+    log.info("sender for broadcast %s stopped: %s", broadcast_id, reason)
+    return reason
+
+
+def tick():
+    """Start due broadcasts and keep running ones moving, then schedule the next tick."""
+    app = worker_app()
+    broadcasts = app.extensions["broadcasts"]
+    try:
+        report = run_tick(app.extensions["database"], broadcasts.leases, broadcasts.dispatch, broadcasts.settings)
+    finally:
+        broadcasts.dispatch.tick_later()
+    return {"started": report.started, "recovered": report.recovered,
+            "senders_started": report.senders_started, "completed": report.completed}
