@@ -8,7 +8,8 @@ service after a delay.
 Knobs (configuration): LOCAL_GATEWAY_LATENCY_MS, LOCAL_GATEWAY_FAILURE_RATE (share of recipients
 answered 500 InternalServerError), LOCAL_GATEWAY_DLR_DELAY_MS, LOCAL_GATEWAY_DLR_FAILURE_RATE
 (share of delivery reports that say Failed). A number whose last four digits are 9 and a status
-code (+254700009403) always gets that code: fault tests use it.
+code (+254700009403) always gets that code: fault tests use it. `counts` tells how many
+messages it accepted, how many numbers they reached and how many went to a number twice.
 """
 
 import json
@@ -27,9 +28,37 @@ blueprint = Blueprint("local_gateway", __name__, url_prefix="/local-at")
 
 OUTBOX_KEY = "local_at:outbox"
 INBOX_KEY = "local_at:inbox:{number}"
+RECEIVED_KEY = "local_at:received"  # every number that got a message: duplicates are counted
+COUNTS_KEY = "local_at:counts"  # messages, duplicates, requests in flight
 KEEP_PER_NUMBER = 200
 KEEP_IN_OUTBOX = 10_000
 COST = "KES 0.8000"
+
+
+# One script call per request: a thousand recipients cost one round trip, not three thousand.
+_RECORD = """
+local keep_per_number, keep_in_outbox = tonumber(ARGV[1]), tonumber(ARGV[2])
+local duplicates = 0
+for i = 3, #ARGV, 2 do
+  local number, entry = ARGV[i], ARGV[i + 1]
+  local inbox = KEYS[3] .. number
+  redis.call('lpush', KEYS[1], entry)
+  redis.call('lpush', inbox, entry)
+  redis.call('ltrim', inbox, 0, keep_per_number - 1)
+  if redis.call('sadd', KEYS[2], number) == 0 then duplicates = duplicates + 1 end
+end
+redis.call('ltrim', KEYS[1], 0, keep_in_outbox - 1)
+redis.call('hincrby', KEYS[4], 'messages', (#ARGV - 2) / 2)
+redis.call('hincrby', KEYS[4], 'duplicates', duplicates)
+return duplicates
+"""
+
+
+def _record(redis, entries):
+    redis.eval(
+        _RECORD, 4, OUTBOX_KEY, RECEIVED_KEY, INBOX_KEY.format(number=""), COUNTS_KEY,
+        KEEP_PER_NUMBER, KEEP_IN_OUTBOX, *entries,
+    )
 
 
 def _status_for(number, failure_rate):
@@ -50,30 +79,27 @@ def receive_messages():
     if not form.get("username") or message is None or not to:
         return "Request is missing required form field", 400
     config = current_app.config
-    if config["LOCAL_GATEWAY_LATENCY_MS"]:
-        time.sleep(config["LOCAL_GATEWAY_LATENCY_MS"] / 1000)
-
     redis = current_app.extensions["redis"]
-    pipe = redis.pipeline(transaction=False)
-    recipients, accepted = [], []
+    # Counted while the simulated network delay runs: a fault test kills a sender mid-request.
+    redis.hincrby(COUNTS_KEY, "in_flight", 1)
+    try:
+        if config["LOCAL_GATEWAY_LATENCY_MS"]:
+            time.sleep(config["LOCAL_GATEWAY_LATENCY_MS"] / 1000)
+        return _answer(form, message, to, config, redis)
+    finally:
+        redis.hincrby(COUNTS_KEY, "in_flight", -1)
+
+
+def _answer(form, message, to, config, redis):
+    recipients, accepted, entries = [], [], []
+    sent_at, sender = utcnow().isoformat(), form.get("from") or ""
     for number in to.split(","):
         number = number.strip()
         code = _status_for(number, config["LOCAL_GATEWAY_FAILURE_RATE"])
         status, outcome = SEND_STATUS_CODES[code]
         if outcome is SendOutcome.ACCEPTED:
             message_id = f"ATXid_{uuid.uuid4().hex}"
-            entry = json.dumps(
-                {
-                    "id": message_id,
-                    "to": number,
-                    "from": form.get("from") or "",
-                    "message": message,
-                    "at": utcnow().isoformat(),
-                }
-            )
-            pipe.lpush(OUTBOX_KEY, entry)
-            pipe.lpush(INBOX_KEY.format(number=number), entry)
-            pipe.ltrim(INBOX_KEY.format(number=number), 0, KEEP_PER_NUMBER - 1)
+            entries += [number, json.dumps({"id": message_id, "to": number, "from": sender, "message": message, "at": sent_at})]
             accepted.append((message_id, number))
             recipients.append(
                 {"statusCode": code, "number": number, "status": "Success", "cost": COST, "messageId": message_id}
@@ -82,8 +108,8 @@ def receive_messages():
             recipients.append(
                 {"statusCode": code, "number": number, "status": status, "cost": "0", "messageId": "None"}
             )
-    pipe.ltrim(OUTBOX_KEY, 0, KEEP_IN_OUTBOX - 1)
-    pipe.execute()
+    if entries:
+        _record(redis, entries)
     if accepted:
         _schedule_delivery_reports(accepted, _delivery_report_url(), config)
     summary = f"Sent to {len(accepted)}/{len(recipients)} Total Cost: KES {0.8 * len(accepted):.4f}"
@@ -136,3 +162,14 @@ def messages_for(redis, number):
 
 def all_messages(redis):
     return [json.loads(raw) for raw in redis.lrange(OUTBOX_KEY, 0, -1)]
+
+
+def counts(redis):
+    """Messages accepted, distinct numbers reached, repeats to a number, requests in flight."""
+    pipe = redis.pipeline(transaction=False)
+    pipe.hgetall(COUNTS_KEY)
+    pipe.scard(RECEIVED_KEY)
+    raw, distinct = pipe.execute()
+    values = {key.decode(): int(value) for key, value in raw.items()}
+    return {"messages": values.get("messages", 0), "numbers": distinct,
+            "duplicates": values.get("duplicates", 0), "in_flight": values.get("in_flight", 0)}

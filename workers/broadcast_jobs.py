@@ -17,7 +17,7 @@ def send_broadcast(broadcast_id):
     broadcasts, database = app.extensions["broadcasts"], app.extensions["database"]
     reason = broadcasts.sender.run(broadcast_id)
     if reason == "slice used":
-        broadcasts.dispatch.senders(broadcast_id, count=1)
+        broadcasts.dispatch.senders(broadcast_id, count=1, force=True)
     elif reason == "drained":
         with database.write_transaction() as session:
             counts, next_retry = pending_counts(session, broadcast_id)

@@ -153,7 +153,7 @@ def resume(broadcast_id):
     status = _change(lambda session, bid: service.resume(session, bid, utcnow()), broadcast_id,
                      "broadcast {id} is {status} again")
     if status == "running":
-        _runtime().dispatch.senders(broadcast_id, count=_runtime().settings.senders)
+        _runtime().dispatch.senders(broadcast_id, force=True)
 
 
 @broadcasts_cli.command("cancel")
@@ -187,5 +187,5 @@ def resend_uncertain(broadcast_id, yes):
         except service.BroadcastError as error:
             _fail(str(error))
     if count:
-        _runtime().dispatch.senders(broadcast_id, count=_runtime().settings.senders)
+        _runtime().dispatch.senders(broadcast_id, force=True)
     click.echo(f"{count} message(s) queued again")

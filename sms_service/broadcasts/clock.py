@@ -31,7 +31,7 @@ def run_tick(database, leases, dispatch, settings, now=None):
     with database.write_transaction() as session:
         report.started = start_due(session, now) + spawn_due_occurrences(session, now)
     for broadcast_id in report.started:
-        dispatch.senders(broadcast_id, count=settings.senders)
+        dispatch.senders(broadcast_id, force=True)
     with database.engine.connect() as connection:
         running = connection.execute(
             select(Broadcast.id, Broadcast.urgent).where(Broadcast.status == "running")

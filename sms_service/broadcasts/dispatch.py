@@ -18,11 +18,13 @@ class BroadcastDispatch:
     def _sender_timeout(self):
         return int(self.settings.slice_seconds + self.settings.lease_seconds + SPARE_SECONDS)
 
-    def senders(self, broadcast_id, count=None):
-        """Start senders for a broadcast, unless some were asked for within the last two ticks
-        and have not started yet (workers busy): no pile of idle senders behind a long job."""
+    def senders(self, broadcast_id, count=None, force=False):
+        """Start senders for a broadcast. Unless `force`d (staff asked, or a sender hands over),
+        not when some were asked for within the last two ticks and may not have started yet
+        (workers busy): the tick must not pile idle senders up behind a long job."""
         marker = f"broadcasts:{broadcast_id}:senders-requested"
-        if count is None and not self.queue.connection.set(marker, 1, nx=True, ex=self.settings.tick_seconds * 2):
+        fresh = self.queue.connection.set(marker, 1, nx=not force, ex=self.settings.tick_seconds * 2)
+        if not (fresh or force):
             return 0
         count = count or self.settings.senders
         for _ in range(count):

@@ -37,7 +37,8 @@ def plan_next_chunk(database, broadcast_id, chunk_size):
             literal(0), literal(now), literal(now),
         ).where(after, audience.key <= last, true())  # SQLite's upsert wants a WHERE on the SELECT
         statement = _insert_skipping_duplicates(session).from_select(_COLUMNS, rows).on_conflict_do_nothing()
-        added = session.execute(statement).rowcount
+        # Counted from RETURNING: psycopg reports no rowcount for INSERT ... SELECT.
+        added = len(session.execute(statement.returning(literal(1))).all())
         broadcast.planned_through = last
         return added
 

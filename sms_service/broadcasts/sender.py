@@ -68,18 +68,20 @@ class BroadcastSender:
 
     def _loop(self, broadcast_id, token, deadline):
         while True:
-            reason = self._reason_to_stop(broadcast_id, deadline)
+            reason = self._reason_to_stop(broadcast_id)
             if reason:
                 return reason
             rows, planned = self._claim(broadcast_id, token)
             if rows:
                 self._send(broadcast_id, token, rows)
+                if time.monotonic() > deadline:
+                    return "slice used"
             elif planned:
                 return "drained"
             else:  # write the next stretch of the audience out, then claim from it
                 plan_next_chunk(self.database, broadcast_id, self.settings.plan_chunk)
 
-    def _reason_to_stop(self, broadcast_id, deadline):
+    def _reason_to_stop(self, broadcast_id):
         with self.database.engine.connect() as connection:
             status, urgent = connection.execute(
                 select(Broadcast.status, Broadcast.urgent).where(Broadcast.id == broadcast_id)
@@ -88,8 +90,6 @@ class BroadcastSender:
             return status  # paused, cancelled, completed
         if not may_send(self.settings.send_window, urgent, utcnow()):
             return "outside send window"
-        if time.monotonic() > deadline:
-            return "slice used"
         return None
 
     def _claim(self, broadcast_id, token):

@@ -1,0 +1,116 @@
+"""Who gets a broadcast, in which language, how many copies: through the real sender and the
+local gateway, on real Redis and SQL."""
+
+import pytest
+
+from sms_service.broadcasts.audience import preview
+from sms_service.broadcasts.planner import plan_all
+from sms_service.campaigns.subscribers import get_or_create_subscriber
+from sms_service.campaigns.subscriptions import subscribe
+from sms_service.campaigns.suppression import suppress
+from sms_service.models import Broadcast
+from tests.broadcast_helpers import (
+    BROADCAST_SETTINGS, gateway_counts, make_broadcast, message_counts, received, rows, send_now, start_due,
+)
+
+AMINA, BARAKA, CHEBET, DAUDI, ESTHER = (
+    "+254711000001", "+254711000002", "+254711000003", "+254711000004", "+254711000005",
+)
+TEXTS = {"en": "The ATT is binding since Dec 2014. Reply STOP to opt out",
+         "sw": "Mkataba wa ATT unafunga tangu Des 2014. Tuma STOP kuacha"}
+
+
+@pytest.fixture
+def app(live_app):
+    app = live_app(**BROADCAST_SETTINGS)
+    people = [  # number, language, county, topics
+        (AMINA, "en", "Nairobi", ["torture", "arms_control"]),
+        (BARAKA, "sw", "Mombasa", ["torture"]),
+        (CHEBET, "en", "Nairobi", ["sexual_violence"]),
+        (DAUDI, "sw", "Nairobi", ["arms_control"]),
+        (ESTHER, "en", "Kisumu", ["torture"]),
+    ]
+    with app.extensions["database"].transaction() as session:
+        for phone, language, county, topics in people:
+            for topic in topics:
+                subscribe(session, phone=phone, topic=topic, consent=True, channel="ussd", language=language)
+            get_or_create_subscriber(session, phone, language).county = county
+        suppress(session, ESTHER, "sms", "en")
+    return app
+
+
+def test_each_subscriber_gets_one_copy_in_their_language(app):
+    broadcast_id = make_broadcast(app, texts=TEXTS, topics=["torture", "arms_control"])
+    assert send_now(app, broadcast_id) == "drained"
+    assert received(app, AMINA) == [TEXTS["en"]]  # two topics, one copy
+    assert received(app, BARAKA) == [TEXTS["sw"]]
+    assert received(app, DAUDI) == [TEXTS["sw"]]
+    assert received(app, CHEBET) == []  # not subscribed to these topics
+    assert received(app, ESTHER) == []  # texted STOP
+    assert message_counts(app, broadcast_id) == {"sent": 3}
+    assert gateway_counts(app)["duplicates"] == 0
+
+
+def test_a_language_without_a_text_gets_english(app):
+    broadcast_id = make_broadcast(app, texts={"en": TEXTS["en"]}, topics=["torture"])
+    send_now(app, broadcast_id)
+    assert received(app, BARAKA) == [TEXTS["en"]]
+
+
+@pytest.mark.parametrize("filters, reached", [
+    ({"topics": ["torture", "arms_control", "sexual_violence"]}, {AMINA, BARAKA, CHEBET, DAUDI}),
+    ({"topics": ["arms_control"], "language": "sw"}, {DAUDI}),
+    ({"topics": ["torture", "arms_control", "sexual_violence"], "county": "nairobi"}, {AMINA, CHEBET, DAUDI}),
+    ({"topics": ["torture"], "language": "en", "county": "Mombasa"}, set()),
+])
+def test_language_and_county_narrow_the_audience(app, filters, reached):
+    broadcast_id = make_broadcast(app, texts=TEXTS, **filters)
+    send_now(app, broadcast_id)
+    assert set(rows(app, broadcast_id)) == reached
+    assert {number for number in (AMINA, BARAKA, CHEBET, DAUDI, ESTHER) if received(app, number)} == reached
+
+
+def test_a_number_that_texts_stop_after_planning_is_not_sent_to(app):
+    broadcast_id = make_broadcast(app, texts=TEXTS, topics=["torture"])
+    start_due(app)
+    plan_all(app.extensions["database"], broadcast_id, chunk_size=1)
+    with app.extensions["database"].transaction() as session:
+        suppress(session, BARAKA, "sms", "sw")
+    send_now(app, broadcast_id)
+    assert received(app, BARAKA) == []
+    assert rows(app, broadcast_id)[BARAKA].status == "failed"
+    assert rows(app, broadcast_id)[BARAKA].failure_reason == "Suppressed"
+    assert received(app, AMINA) == [TEXTS["en"]]
+
+
+def test_writing_the_audience_out_twice_adds_nobody_twice(app):
+    broadcast_id = make_broadcast(app, texts=TEXTS, topics=["torture", "arms_control", "sexual_violence"])
+    database = app.extensions["database"]
+    assert plan_all(database, broadcast_id, chunk_size=1) == 4
+    with database.transaction() as session:  # as if the planner died before marking its progress
+        session.get(Broadcast, broadcast_id).planned_through = 0
+        session.get(Broadcast, broadcast_id).planned_at = None
+    assert plan_all(database, broadcast_id, chunk_size=3) == 0
+    assert len(rows(app, broadcast_id)) == 4
+
+
+def test_a_csv_list_reaches_its_numbers_but_not_those_that_stopped(app):
+    stranger = "+254722000009"
+    broadcast_id = make_broadcast(app, texts=TEXTS, numbers=[BARAKA, ESTHER, stranger])
+    send_now(app, broadcast_id)
+    assert received(app, BARAKA) == [TEXTS["sw"]]
+    assert received(app, stranger) == [TEXTS["en"]]  # unknown numbers get English
+    assert received(app, ESTHER) == []
+
+
+def test_preview_counts_recipients_segments_and_cost(app):
+    long_english = "Torture is a crime in Kenya. " * 7  # 203 GSM-7 characters: 2 segments
+    swahili_with_curly_quote = "Mateso ni kosa \u2019 nchini Kenya"  # forces UCS-2, 1 segment
+    broadcast_id = make_broadcast(app, texts={"en": long_english, "sw": swahili_with_curly_quote},
+                                  topics=["torture", "arms_control", "sexual_violence"])
+    with app.extensions["database"].transaction() as session:
+        summary = preview(session, session.get(Broadcast, broadcast_id), cost_per_segment=0.8)
+    assert summary.recipients == 4
+    assert summary.by_language == {"en": (2, 2, "GSM-7"), "sw": (2, 1, "UCS-2")}
+    assert summary.segments == 6
+    assert summary.cost == pytest.approx(4.8)

@@ -1,0 +1,178 @@
+"""How a broadcast goes out: per-recipient results, retries, timeouts, dead senders, pause,
+cancel, quiet hours, the shared rate. Real Redis, real SQL, the local gateway over HTTP."""
+
+import dataclasses
+from datetime import datetime, time, timedelta
+
+import pytest
+
+from sms_service.broadcasts import service
+from sms_service.broadcasts.planner import plan_all
+from sms_service.broadcasts.rate_limit import SegmentRateLimit
+from sms_service.broadcasts.recovery import mark_abandoned
+from sms_service.broadcasts.schedule import NAIROBI, SendWindow
+from sms_service.broadcasts.sender import BroadcastSender
+from sms_service.models import utcnow
+from sms_service.sms.at_client import AfricasTalkingSms
+from tests.broadcast_helpers import (
+    BROADCAST_SETTINGS, gateway_counts, make_broadcast, message_counts, received, rows, send_now, start_due,
+)
+from tests.seeding import fake_number, seed_subscribers
+
+ACCEPTED, REFUSED_FOR_GOOD, SERVER_ERROR = "+254700009101", "+254700009403", "+254700009500"
+
+
+@pytest.fixture
+def app(live_app):
+    return live_app(**BROADCAST_SETTINGS)
+
+
+def sender_with(app, sms_client=None, **settings):
+    runtime = app.extensions["broadcasts"]
+    return BroadcastSender(
+        app.extensions["database"], sms_client or app.extensions["sms_client"], app.extensions["redis"],
+        dataclasses.replace(runtime.settings, **settings), runtime.sender.rate_limit, runtime.leases,
+    )
+
+
+def test_each_recipient_gets_the_gateways_answer_for_it(app):
+    broadcast_id = make_broadcast(app, numbers=[ACCEPTED, REFUSED_FOR_GOOD, SERVER_ERROR])
+    send_now(app, broadcast_id)
+    by_number = rows(app, broadcast_id)
+    assert by_number[ACCEPTED].status == "sent"
+    assert by_number[ACCEPTED].gateway_message_id.startswith("ATXid_")
+    assert by_number[ACCEPTED].cost == "KES 0.8000"
+    assert (by_number[REFUSED_FOR_GOOD].status, by_number[REFUSED_FOR_GOOD].failure_reason) == ("failed", "InvalidPhoneNumber")
+    retry = by_number[SERVER_ERROR]
+    assert (retry.status, retry.failure_reason, retry.attempts) == ("retry", "InternalServerError", 1)
+    assert timedelta(seconds=5) < retry.retry_at.replace(tzinfo=None) - utcnow().replace(tzinfo=None) <= timedelta(seconds=10)
+
+
+def test_a_retryable_failure_stops_after_the_last_attempt(app):
+    broadcast_id = make_broadcast(app, numbers=[SERVER_ERROR])
+    start_due(app)
+    sender_with(app, max_attempts=1).run(broadcast_id)
+    assert (rows(app, broadcast_id)[SERVER_ERROR].status, rows(app, broadcast_id)[SERVER_ERROR].attempts) == ("failed", 1)
+
+
+def test_an_unreachable_gateway_means_try_again_later(app):
+    broadcast_id = make_broadcast(app, numbers=[ACCEPTED])
+    start_due(app)
+    nowhere = AfricasTalkingSms("sandbox", "key", base_url="http://127.0.0.1:9/local-at", timeout=(0.5, 0.5))
+    sender_with(app, nowhere).run(broadcast_id)
+    row = rows(app, broadcast_id)[ACCEPTED]
+    assert (row.status, row.failure_reason) == ("retry", "GatewayUnreachable")
+
+
+def test_a_read_timeout_is_uncertain_and_not_resent(live_app):
+    app = live_app(**BROADCAST_SETTINGS, LOCAL_GATEWAY_LATENCY_MS=800)
+    broadcast_id = make_broadcast(app, numbers=[ACCEPTED])
+    start_due(app)
+    impatient = AfricasTalkingSms("sandbox", "key", base_url=app.config["AT_API_BASE_URL"], timeout=(2, 0.2))
+    assert sender_with(app, impatient).run(broadcast_id) == "drained"
+    row = rows(app, broadcast_id)[ACCEPTED]
+    assert (row.status, row.failure_reason) == ("uncertain", "ReadTimeout")
+    assert app.extensions["broadcasts"].sender.run(broadcast_id) == "drained"  # nothing claimed again
+    wait_until(lambda: gateway_counts(app)["messages"] == 1)  # the slow gateway did take it, once
+
+
+def test_a_dead_senders_batch_becomes_uncertain_and_staff_decide(app):
+    database = app.extensions["database"]
+    seed_subscribers(database, 30)
+    broadcast_id = make_broadcast(app, topics=["torture"])
+    start_due(app)
+    plan_all(database, broadcast_id, 100)
+    claimed, _ = sender_with(app, batch_size=10)._claim(broadcast_id, "killed-sender")  # then it died
+    assert len(claimed) == 10
+    leases = app.extensions["broadcasts"].leases
+    assert mark_abandoned(database, leases, broadcast_id, utcnow()) == 0  # its lease may still run
+    later = utcnow() + timedelta(seconds=leases.lease_seconds + 1)
+    assert mark_abandoned(database, leases, broadcast_id, later) == 10
+    assert app.extensions["broadcasts"].sender.run(broadcast_id) == "drained"
+    assert message_counts(app, broadcast_id) == {"sent": 20, "uncertain": 10}
+    dead_numbers = {row.phone for row in claimed}
+    assert not any(received(app, number) for number in dead_numbers)
+    with database.write_transaction() as session:
+        assert service.requeue_uncertain(session, broadcast_id, utcnow()) == 10
+    app.extensions["broadcasts"].sender.run(broadcast_id)
+    assert message_counts(app, broadcast_id) == {"sent": 30}
+    assert gateway_counts(app) == {"messages": 30, "numbers": 30, "duplicates": 0, "in_flight": 0}
+
+
+def test_pause_stops_sending_and_resume_goes_on(app):
+    database = app.extensions["database"]
+    seed_subscribers(database, 25)
+    broadcast_id = make_broadcast(app, topics=["torture"])
+    start_due(app)
+    with database.write_transaction() as session:
+        service.pause(session, broadcast_id)
+    assert app.extensions["broadcasts"].sender.run(broadcast_id) == "paused"
+    assert gateway_counts(app)["messages"] == 0
+    with database.write_transaction() as session:
+        assert service.resume(session, broadcast_id, utcnow()).status == "running"
+    assert app.extensions["broadcasts"].sender.run(broadcast_id) == "drained"
+    assert message_counts(app, broadcast_id) == {"sent": 25}
+
+
+def test_cancel_marks_what_was_not_sent(app):
+    database = app.extensions["database"]
+    seed_subscribers(database, 25)
+    broadcast_id = make_broadcast(app, topics=["torture"])
+    start_due(app)
+    sender_with(app, batch_size=10, sender_threads=1, slice_seconds=0).run(broadcast_id)  # one batch
+    with database.write_transaction() as session:
+        service.cancel(session, broadcast_id, utcnow())
+    assert app.extensions["broadcasts"].sender.run(broadcast_id) == "cancelled"
+    assert message_counts(app, broadcast_id) == {"sent": 10, "cancelled": 15}
+    with database.write_transaction() as session, pytest.raises(service.BroadcastError, match="already cancelled"):
+        service.cancel(session, broadcast_id, utcnow())
+
+
+def window_without_now():
+    hour = datetime.now(NAIROBI).hour
+    return SendWindow(time(0, 0), time(1, 0)) if hour >= 2 else SendWindow(time(12, 0), time(13, 0))
+
+
+@pytest.mark.parametrize("urgent, stopped_by, sent", [(False, "outside send window", 0), (True, "drained", 1)])
+def test_quiet_hours_hold_non_urgent_broadcasts(app, urgent, stopped_by, sent):
+    broadcast_id = make_broadcast(app, numbers=[ACCEPTED], urgent=urgent)
+    start_due(app)
+    assert sender_with(app, send_window=window_without_now()).run(broadcast_id) == stopped_by
+    assert gateway_counts(app)["messages"] == sent
+
+
+def test_the_rate_is_shared_by_every_worker(app):
+    first_worker = SegmentRateLimit(app.extensions["redis"], segments_per_second=100)
+    second_worker = SegmentRateLimit(app.extensions["redis"], segments_per_second=100)
+    now = 1_000_000.0
+    assert first_worker.book(100, now=now) == 0  # the first second is free
+    assert second_worker.book(50, now=now) == pytest.approx(1.0)  # queued behind the first
+    assert first_worker.book(100, now=now + 0.5) == pytest.approx(1.0)
+    assert second_worker.book(10, now=now + 10) == 0  # idle time is not saved up as a burst
+
+
+def test_a_slow_rate_means_small_requests(app):
+    limit = SegmentRateLimit(app.extensions["redis"], segments_per_second=5)
+    assert limit.recipients_per_request(1, most=1000) == 5
+    assert limit.recipients_per_request(3, most=1000) == 1
+    assert SegmentRateLimit(app.extensions["redis"], 100_000).recipients_per_request(1, most=1000) == 1000
+
+
+def test_many_recipients_go_in_few_requests(live_app):
+    app = live_app(**BROADCAST_SETTINGS, BROADCAST_BATCH_SIZE=500)
+    seed_subscribers(app.extensions["database"], 2_000)
+    broadcast_id = make_broadcast(app, topics=["torture"])
+    send_now(app, broadcast_id)
+    assert message_counts(app, broadcast_id) == {"sent": 2_000}
+    assert gateway_counts(app)["numbers"] == 2_000
+    assert gateway_counts(app)["duplicates"] == 0
+    assert received(app, fake_number(1_999)) == ["Hello from Haki"]
+
+
+def wait_until(condition, seconds=10):
+    import time as clock
+
+    deadline = clock.monotonic() + seconds
+    while not condition():
+        assert clock.monotonic() < deadline, "condition not met in time"
+        clock.sleep(0.05)

@@ -1,0 +1,132 @@
+"""What staff do: the `flask broadcasts` commands, schedules and recurrences falling due, and a
+broadcast run end to end by a real RQ worker."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from sms_service.broadcasts.clock import run_tick
+from sms_service.broadcasts.schedule import parse_local_time
+from sms_service.models import Broadcast, utcnow
+from tests.broadcast_helpers import BROADCAST_SETTINGS, gateway_counts, make_broadcast, message_counts, received
+from tests.seeding import fake_number, seed_subscribers
+
+
+@pytest.fixture
+def app(live_app):
+    return live_app(**BROADCAST_SETTINGS)
+
+
+def flask(app, *args, input=None):
+    return app.test_cli_runner().invoke(args=["broadcasts", *args], input=input)
+
+
+def broadcast_rows(app):
+    with app.extensions["database"].transaction() as session:
+        return session.scalars(select(Broadcast).order_by(Broadcast.id)).all()
+
+
+def test_create_previews_then_a_worker_sends_it(app, run_jobs):
+    seed_subscribers(app.extensions["database"], 40, language="sw")
+    result = flask(app, "create", "--name", "ATT week", "--topic", "arms_control", "--topic", "torture",
+                   "--text", "en", "Sign for the ATT", "--text", "sw", "Saini ATT", "--yes")
+    assert result.exit_code == 0, result.output
+    assert "recipients: 40" in result.output
+    assert "sw: 40 x 1 segment(s), GSM-7" in result.output
+    assert "estimated cost: KES 32.00" in result.output
+    [broadcast] = broadcast_rows(app)
+    assert run_jobs(app)  # the tick starts it, the senders send it
+    assert message_counts(app, broadcast.id) == {"sent": 40}
+    assert received(app, fake_number(0)) == ["Saini ATT"]
+    shown = flask(app, "show", str(broadcast.id)).output
+    assert "completed" in shown and "sent 40" in shown and "queued 0" in shown
+
+
+def test_preview_saves_nothing(app):
+    seed_subscribers(app.extensions["database"], 3)
+    result = flask(app, "create", "--name", "x", "--topic", "torture", "--text", "en", "Hi", "--preview")
+    assert "recipients: 3" in result.output and "nothing saved" in result.output
+    assert broadcast_rows(app) == []
+
+
+def test_saying_no_saves_nothing(app):
+    result = flask(app, "create", "--name", "x", "--topic", "torture", "--text", "en", "Hi", input="n\n")
+    assert "nothing saved" in result.output
+    assert broadcast_rows(app) == []
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--topic", "torture", "--text", "sw", "Habari"], "English text is required"),
+    (["--topic", "whales", "--text", "en", "Hi"], "no such topic: whales"),
+    (["--text", "en", "Hi"], "at least one topic"),
+    (["--topic", "torture", "--county", "Atlantis", "--text", "en", "Hi"], "no Kenyan county"),
+    (["--topic", "torture", "--text", "fr", "Salut", "--text", "en", "Hi"], "no such language: fr"),
+    (["--topic", "torture", "--text", "en", "Hi", "--at", "next week"], "not a time like"),
+    (["--topic", "torture", "--text", "en", "Hi", "--repeat", "hourly"], "is not daily, weekly"),
+])
+def test_a_broadcast_staff_cannot_mean_is_refused_with_the_reason(app, args, message):
+    result = flask(app, "create", "--name", "x", *args, "--yes")
+    assert result.exit_code != 0
+    assert message in result.output
+    assert broadcast_rows(app) == []
+
+
+def test_a_csv_list_with_bad_rows_reports_them(app, tmp_path):
+    csv_file = tmp_path / "festival.csv"
+    csv_file.write_text("name,phone\nAmina,0711000001\nJuma,not a number\n")
+    result = flask(app, "create", "--name", "festival", "--csv", str(csv_file), "--text", "en", "Karibu", "--yes")
+    assert result.exit_code == 0, result.output
+    assert "row 3: 'not a number'" in result.output
+    assert "1 numbers read, 1 rows skipped" in result.output
+    assert "recipients: 1" in result.output
+
+
+def test_a_file_that_is_not_csv_is_refused(app, tmp_path):
+    picture = tmp_path / "photo.csv"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n\x00\xff\xfe")
+    result = flask(app, "create", "--name", "x", "--csv", str(picture), "--text", "en", "Hi", "--yes")
+    assert result.exit_code != 0 and "not UTF-8 text" in result.output
+
+
+def test_pause_resume_and_cancel_from_the_command_line(app):
+    broadcast_id = make_broadcast(app, topics=["torture"], send_at=utcnow() + timedelta(days=1))
+    assert "paused" in flask(app, "pause", str(broadcast_id)).output
+    assert "is scheduled again" in flask(app, "resume", str(broadcast_id)).output  # its time is ahead
+    assert "cancelled" in flask(app, "cancel", str(broadcast_id)).output
+    refused = flask(app, "resume", str(broadcast_id))
+    assert refused.exit_code != 0 and "is cancelled, not paused" in refused.output
+    assert "no broadcast 999" in flask(app, "pause", "999").output
+
+
+def test_quiet_hours_are_shown_when_scheduling(make_app):
+    result = flask(make_app(BROADCAST_SEND_WINDOW="08:00-18:00"), "create", "--name", "x", "--topic", "torture", "--text", "en", "Hi",
+                   "--at", "2099-01-01 20:00", "--preview")
+    assert "sends: 2099-01-01 20:00 EAT" in result.output
+    assert "it waits until 2099-01-02 08:00 EAT" in result.output
+
+
+def tick(app, now):
+    runtime = app.extensions["broadcasts"]
+    return run_tick(app.extensions["database"], runtime.leases, runtime.dispatch, runtime.settings, now=now)
+
+
+def test_a_scheduled_broadcast_starts_when_it_falls_due(app):
+    send_at = parse_local_time("2030-06-01 09:00")
+    broadcast_id = make_broadcast(app, topics=["torture"], send_at=send_at)
+    assert tick(app, send_at - timedelta(minutes=1)).started == []
+    assert tick(app, send_at).started == [broadcast_id]
+    assert tick(app, send_at + timedelta(minutes=1)).started == []
+    assert len(app.extensions["queue"]) == 2  # BROADCAST_SENDERS senders queued
+
+
+def test_a_recurring_broadcast_makes_one_occurrence_each_time(app):
+    first = parse_local_time("2030-06-01 09:00")
+    template_id = make_broadcast(app, topics=["torture"], send_at=first, recurrence="daily")
+    [occurrence_id] = tick(app, first + timedelta(seconds=5)).started
+    assert tick(app, first + timedelta(seconds=6)).started == []  # a second tick: no second copy
+    template, occurrence = broadcast_rows(app)
+    assert (template.id, template.status) == (template_id, "recurring")
+    assert template.send_at.replace(tzinfo=None) == (first + timedelta(days=1)).replace(tzinfo=None)
+    assert (occurrence.id, occurrence.parent_id, occurrence.status) == (occurrence_id, template_id, "running")
+    assert len(tick(app, first + timedelta(days=3)).started) == 1  # missed days are not caught up in a burst
