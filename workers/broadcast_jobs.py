@@ -29,12 +29,9 @@ def send_broadcast(broadcast_id):
 
 
 def tick():
-    """Start due broadcasts and keep running ones moving, then schedule the next tick."""
+    """Start due broadcasts and keep running ones moving (queued by each worker's clock)."""
     app = worker_app()
     broadcasts = app.extensions["broadcasts"]
-    try:
-        report = run_tick(app.extensions["database"], broadcasts.leases, broadcasts.dispatch, broadcasts.settings)
-    finally:
-        broadcasts.dispatch.tick_later()
+    report = run_tick(app.extensions["database"], broadcasts.leases, broadcasts.dispatch, broadcasts.settings)
     return {"started": report.started, "recovered": report.recovered,
             "senders_started": report.senders_started, "completed": report.completed}

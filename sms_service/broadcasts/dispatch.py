@@ -1,11 +1,9 @@
 """Putting broadcast work on the RQ queue. Jobs are named by dotted path, so the web process
 never imports the worker's code."""
 
-from datetime import timedelta
-
 SEND_JOB = "workers.broadcast_jobs.send_broadcast"
 TICK_JOB = "workers.broadcast_jobs.tick"
-TICK_JOB_ID = "broadcasts-tick"  # one id: however often it is scheduled, one tick is waiting
+TICK_JOB_ID = "broadcasts-tick"
 # A sender or tick that outlives this has hung; RQ stops it and the tick recovers its work.
 SPARE_SECONDS = 120
 
@@ -35,7 +33,9 @@ class BroadcastDispatch:
         self.queue.enqueue_at(when, SEND_JOB, broadcast_id, job_timeout=self._sender_timeout(), result_ttl=3600)
 
     def tick_now(self):
-        self.queue.enqueue(TICK_JOB, job_id=TICK_JOB_ID, result_ttl=0)
-
-    def tick_later(self):
-        self.queue.enqueue_in(timedelta(seconds=self.settings.tick_seconds), TICK_JOB, job_id=TICK_JOB_ID, result_ttl=0)
+        """Queue a tick, unless one is already waiting in the queue."""
+        waiting = self.queue.fetch_job(TICK_JOB_ID)
+        if waiting is not None and waiting.get_status(refresh=False) == "queued":
+            return False
+        self.queue.enqueue(TICK_JOB, job_id=TICK_JOB_ID, result_ttl=0, job_timeout=SPARE_SECONDS)
+        return True
