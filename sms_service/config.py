@@ -29,7 +29,7 @@ DEFAULTS = {
     "BROADCAST_SEGMENTS_PER_SECOND": "100",  # shared by all workers
     "BROADCAST_BATCH_SIZE": "1000",  # recipients per gateway request
     "BROADCAST_SENDERS": "2",  # sender jobs per broadcast: one per worker process
-    "BROADCAST_SENDER_THREADS": "4",  # gateway requests in flight per sender
+    "BROADCAST_SENDER_THREADS": "8",  # gateway requests in flight per sender
     "BROADCAST_LEASE_SECONDS": "30",  # a sender silent this long is taken for dead
     "BROADCAST_TICK_SECONDS": "30",  # how often schedules and stalled broadcasts are checked
     "BROADCAST_MAX_ATTEMPTS": "5",  # per recipient, on retryable failures

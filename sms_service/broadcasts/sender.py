@@ -9,12 +9,15 @@ If the process dies during the request, the batch stays "sending" until recovery
 """
 
 import logging
+import threading
 import time
 import uuid
+from contextlib import nullcontext
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.exc import OperationalError
 
 from sms_service.broadcasts.planner import plan_next_chunk
 from sms_service.broadcasts.schedule import may_send
@@ -27,6 +30,7 @@ from sms_service.sms.outbox import RETRY_BACKOFF_SECONDS, apply_early_reports
 log = logging.getLogger(__name__)
 
 PENDING = ("queued", "retry", "sending")
+RECORD_ATTEMPTS = 10
 
 _messages = OutboundMessage.__table__
 # Every result is written by claim token: a batch recovery marked "uncertain" while its sender
@@ -50,6 +54,11 @@ class BroadcastSender:
         self.settings = settings
         self.rate_limit = rate_limit
         self.leases = leases
+        # SQLite has one writer at a time, and a connection that finds it busy sleeps in steps of
+        # up to 100 ms before trying again, leaving the lock idle. The threads of one sender
+        # queue for it here instead, where the next one wakes the moment it is free. PostgreSQL
+        # locks rows, so its writers go in parallel.
+        self._writing = threading.Lock() if database.engine.dialect.name == "sqlite" else nullcontext()
 
     def run(self, broadcast_id):
         """Send until the broadcast is drained, paused, cancelled, outside its window, or this
@@ -71,7 +80,13 @@ class BroadcastSender:
             reason = self._reason_to_stop(broadcast_id)
             if reason:
                 return reason
-            rows, planned = self._claim(broadcast_id, token)
+            try:
+                with self._writing:
+                    rows, planned = self._claim(broadcast_id, token)
+            except OperationalError:  # the database was busy too long: nothing was claimed
+                log.warning("database busy claiming a batch; trying again")
+                time.sleep(0.5)
+                continue
             if rows:
                 self._send(broadcast_id, token, rows)
                 if time.monotonic() > deadline:
@@ -79,7 +94,8 @@ class BroadcastSender:
             elif planned:
                 return "drained"
             else:  # write the next stretch of the audience out, then claim from it
-                plan_next_chunk(self.database, broadcast_id, self.settings.plan_chunk)
+                with self._writing:
+                    plan_next_chunk(self.database, broadcast_id, self.settings.plan_chunk)
 
     def _reason_to_stop(self, broadcast_id):
         with self.database.engine.connect() as connection:
@@ -141,10 +157,23 @@ class BroadcastSender:
             segments = describe_text(text).segments
             self.rate_limit.wait_for(segments * len(group))
             changes = self._request(text, group, token)
-            with self.database.engine.begin() as connection:
-                connection.execute(_RECORD, changes)
+            self._record(changes)
             accepted = [change["gateway_id"] for change in changes if change["gateway_id"]]
             apply_early_reports(self.database, self.redis, accepted)
+
+    def _record(self, changes):
+        """Write a batch's results. They exist only in memory until this commits, so a busy
+        database (SQLite's single writer under many senders) is waited out, not given up on."""
+        for attempt in range(1, RECORD_ATTEMPTS + 1):
+            try:
+                with self._writing, self.database.engine.begin() as connection:
+                    _write_changes(connection, changes)
+                return
+            except OperationalError:
+                if attempt == RECORD_ATTEMPTS:
+                    raise  # the batch stays "sending"; recovery marks it uncertain
+                log.warning("database busy recording a batch of %d; trying again", len(changes))
+                time.sleep(0.2 * attempt)
 
     def _request(self, text, rows, token):
         """One gateway request for `rows` (all with `text`); one row change per recipient."""
@@ -177,6 +206,27 @@ class BroadcastSender:
         backoff = RETRY_BACKOFF_SECONDS[min(row.attempts, len(RETRY_BACKOFF_SECONDS)) - 1]
         return _result(row.id, token, now, "retry", result=result, reason=reason,
                        retry=now + timedelta(seconds=backoff))
+
+
+def _write_changes(connection, changes):
+    """Nearly every change in a big broadcast is "sent": those go through the driver's own
+    executemany with four values per row (SQLAlchemy's per-row parameter handling cost more
+    than the database's work). The rest take the general statement."""
+    sent = [change for change in changes if change["new_status"] == "sent"]
+    others = [change for change in changes if change["new_status"] != "sent"]
+    if sent:
+        now = _messages.c.updated_at.type.bind_processor(connection.dialect)
+        stamp = now(sent[0]["now"]) if now else sent[0]["now"]
+        mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+        connection.exec_driver_sql(
+            f"UPDATE outbound_messages SET status = 'sent', gateway_message_id = {mark}, status_code = {mark}, "
+            f"cost = {mark}, failure_reason = NULL, retry_at = NULL, sent_at = {mark}, updated_at = {mark} "
+            f"WHERE id = {mark} AND claim = {mark}",
+            [(change["gateway_id"], change["code"], change["price"], stamp, stamp, change["row_id"], change["token"])
+             for change in sent],
+        )
+    if others:
+        connection.execute(_RECORD, others)
 
 
 def _result(row_id, token, now, status, result=None, reason=None, retry=None, sent=None):
