@@ -176,3 +176,18 @@ def wait_until(condition, seconds=10):
     while not condition():
         assert clock.monotonic() < deadline, "condition not met in time"
         clock.sleep(0.05)
+
+
+def test_a_report_that_overtakes_a_batch_is_applied_when_the_batch_is_recorded(app):
+    from sms_service.models import OutboundMessage
+    from sms_service.sms.outbox import apply_early_reports, record_delivery_report
+
+    database, redis = app.extensions["database"], app.extensions["redis"]
+    assert apply_early_reports(database, redis, ["ATXid_early"]) == 0  # nothing kept: no lookup
+    assert record_delivery_report(database, redis, "ATXid_early", "Success", "") is False  # kept
+    with database.transaction() as session:
+        session.add(OutboundMessage(phone=ACCEPTED, text="Hi", purpose="broadcast", status="sent",
+                                    gateway_message_id="ATXid_early", created_at=utcnow(), updated_at=utcnow()))
+    assert apply_early_reports(database, redis, ["ATXid_other", "ATXid_early"]) == 1
+    with database.transaction() as session:
+        assert session.query(OutboundMessage).filter_by(gateway_message_id="ATXid_early").one().status == "delivered"

@@ -129,6 +129,7 @@ class BroadcastSender:
                     .where(OutboundMessage.id.in_(candidates.scalar_subquery()))
                     .values(status="sending", claim=token, attempts=OutboundMessage.attempts + 1, updated_at=now)
                     .returning(OutboundMessage.id, OutboundMessage.phone, OutboundMessage.text, OutboundMessage.attempts)
+                    .execution_options(synchronize_session=False)  # no ORM objects to keep in step
                 ).all()
             rows = self._drop_suppressed(session, token, rows, now)
             planned = rows or session.scalar(select(Broadcast.planned_at).where(Broadcast.id == broadcast_id)) is not None
@@ -215,8 +216,10 @@ def _write_changes(connection, changes):
     sent = [change for change in changes if change["new_status"] == "sent"]
     others = [change for change in changes if change["new_status"] != "sent"]
     if sent:
-        now = _messages.c.updated_at.type.bind_processor(connection.dialect)
-        stamp = now(sent[0]["now"]) if now else sent[0]["now"]
+        # One time for the whole batch (see _request), turned into the dialect's stored form once.
+        column_type = _messages.c.updated_at.type.dialect_impl(connection.dialect)
+        to_stored = column_type.bind_processor(connection.dialect)
+        stamp = to_stored(sent[0]["now"]) if to_stored else sent[0]["now"]
         mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
         connection.exec_driver_sql(
             f"UPDATE outbound_messages SET status = 'sent', gateway_message_id = {mark}, status_code = {mark}, "

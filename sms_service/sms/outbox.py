@@ -24,6 +24,8 @@ SENT_EVEN_WHEN_SUPPRESSED = {"stop_confirmation"}
 # Delivery reports that overtook our record of the send wait here for `deliver`.
 EARLY_REPORT_KEY = "sms:early-report:{gateway_id}"
 EARLY_REPORT_TTL = 3600
+# Set while any report may be waiting: a broadcast batch skips looking up a thousand keys without.
+EARLY_REPORTS_KEPT_KEY = "sms:early-reports-kept"
 
 
 def queue_message(session, phone, text, purpose, in_reply_to=None):
@@ -120,7 +122,10 @@ def record_delivery_report(database, redis, gateway_message_id, status, failure_
         if apply_delivery_report(connection, gateway_message_id, status, failure_reason):
             return True
     key = EARLY_REPORT_KEY.format(gateway_id=gateway_message_id)
-    redis.set(key, json.dumps([status, failure_reason]), ex=EARLY_REPORT_TTL)
+    pipe = redis.pipeline(transaction=False)
+    pipe.set(key, json.dumps([status, failure_reason]), ex=EARLY_REPORT_TTL)
+    pipe.set(EARLY_REPORTS_KEPT_KEY, 1, ex=EARLY_REPORT_TTL)
+    pipe.execute()
     with database.engine.begin() as connection:
         if apply_delivery_report(connection, gateway_message_id, status, failure_reason):
             redis.delete(key)
@@ -135,7 +140,7 @@ def take_early_report(redis, gateway_message_id):
 
 def apply_early_reports(database, redis, gateway_message_ids):
     """`take_early_report` for a whole batch in two round trips; returns how many applied."""
-    if not gateway_message_ids:
+    if not gateway_message_ids or not redis.exists(EARLY_REPORTS_KEPT_KEY):
         return 0
     keys = [EARLY_REPORT_KEY.format(gateway_id=gateway_id) for gateway_id in gateway_message_ids]
     found = [(key, gateway_id, raw) for key, gateway_id, raw in zip(keys, gateway_message_ids, redis.mget(keys)) if raw]
