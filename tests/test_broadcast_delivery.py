@@ -55,13 +55,19 @@ def test_a_retryable_failure_stops_after_the_last_attempt(app):
     assert (rows(app, broadcast_id)[SERVER_ERROR].status, rows(app, broadcast_id)[SERVER_ERROR].attempts) == ("failed", 1)
 
 
-def test_an_unreachable_gateway_means_try_again_later(app):
+@pytest.mark.parametrize("where, reason", [
+    ("http://127.0.0.1:9/local-at", "GatewayUnreachable"),  # connection refused: nothing was sent
+    ("{server}/no-such-gateway", "GatewayRefused"),  # an HTTP error answer instead of AT's JSON
+])
+def test_a_gateway_failure_means_try_again_later(app, where, reason):
     broadcast_id = make_broadcast(app, numbers=[ACCEPTED])
     start_due(app)
-    nowhere = AfricasTalkingSms("sandbox", "key", base_url="http://127.0.0.1:9/local-at", timeout=(0.5, 0.5))
-    sender_with(app, nowhere).run(broadcast_id)
+    gateway = AfricasTalkingSms("sandbox", "key", base_url=where.format(server=app.config["SERVER_URL"]),
+                                timeout=(0.5, 2))
+    sender_with(app, gateway).run(broadcast_id)
     row = rows(app, broadcast_id)[ACCEPTED]
-    assert (row.status, row.failure_reason) == ("retry", "GatewayUnreachable")
+    assert (row.status, row.failure_reason, row.attempts) == ("retry", reason, 1)
+    assert gateway_counts(app)["messages"] == 0
 
 
 def test_a_read_timeout_is_uncertain_and_not_resent(live_app):
