@@ -26,3 +26,31 @@ def test_database_errors_do_not_carry_phone_numbers(database, caplog):
         with database.transaction() as session:
             session.execute(text("SELECT * FROM no_such_table WHERE phone = :phone"), {"phone": "+254712345678"})
     assert "+254712345678" not in str(raised.value)
+
+
+TRY_A_TURN = """
+import fcntl, sys
+with open(sys.argv[1], "a") as lock:
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        print("busy")
+    else:
+        print("free")
+"""
+
+
+def test_sqlite_writers_take_turns_across_processes(database):
+    import subprocess
+    import sys
+
+    if database.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL locks rows: its writers take no turns")
+    path = database._writers.path
+
+    def another_process():
+        return subprocess.run([sys.executable, "-c", TRY_A_TURN, path], capture_output=True, text=True).stdout.strip()
+
+    with database.writer_turn():
+        assert another_process() == "busy"
+    assert another_process() == "free"

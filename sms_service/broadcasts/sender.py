@@ -9,10 +9,8 @@ If the process dies during the request, the batch stays "sending" until recovery
 """
 
 import logging
-import threading
 import time
 import uuid
-from contextlib import nullcontext
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -54,11 +52,6 @@ class BroadcastSender:
         self.settings = settings
         self.rate_limit = rate_limit
         self.leases = leases
-        # SQLite has one writer at a time, and a connection that finds it busy sleeps in steps of
-        # up to 100 ms before trying again, leaving the lock idle. The threads of one sender
-        # queue for it here instead, where the next one wakes the moment it is free. PostgreSQL
-        # locks rows, so its writers go in parallel.
-        self._writing = threading.Lock() if database.engine.dialect.name == "sqlite" else nullcontext()
 
     def run(self, broadcast_id):
         """Send until the broadcast is drained, paused, cancelled, outside its window, or this
@@ -81,7 +74,7 @@ class BroadcastSender:
             if reason:
                 return reason
             try:
-                with self._writing:
+                with self.database.writer_turn():
                     rows, planned = self._claim(broadcast_id, token)
             except OperationalError:  # the database was busy too long: nothing was claimed
                 log.warning("database busy claiming a batch; trying again")
@@ -94,7 +87,7 @@ class BroadcastSender:
             elif planned:
                 return "drained"
             else:  # write the next stretch of the audience out, then claim from it
-                with self._writing:
+                with self.database.writer_turn():
                     plan_next_chunk(self.database, broadcast_id, self.settings.plan_chunk)
 
     def _reason_to_stop(self, broadcast_id):
@@ -167,7 +160,7 @@ class BroadcastSender:
         database (SQLite's single writer under many senders) is waited out, not given up on."""
         for attempt in range(1, RECORD_ATTEMPTS + 1):
             try:
-                with self._writing, self.database.engine.begin() as connection:
+                with self.database.writer_turn(), self.database.engine.begin() as connection:
                     _write_changes(connection, changes)
                 return
             except OperationalError:
