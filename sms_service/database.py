@@ -71,14 +71,13 @@ def _make_engine(url, statement_timeout):
         event.listen(engine, "connect", _tune_sqlite)
         event.listen(engine, "begin", _begin_sqlite)
         return engine
+    # Options already in the URL (a search_path, say) are kept: connect_args would replace them.
+    options = " ".join(filter(None, [parsed.query.get("options"), f"-c statement_timeout={statement_timeout * 1000}"]))
     return create_engine(
         url,
         hide_parameters=True,
         pool_pre_ping=True,
-        connect_args={
-            "connect_timeout": statement_timeout,
-            "options": f"-c statement_timeout={statement_timeout * 1000}",
-        },
+        connect_args={"connect_timeout": statement_timeout, "options": options},
     )
 
 

@@ -140,14 +140,13 @@ class OutboundMessage(Base):
     """One SMS to one number, from queued to delivered or failed."""
 
     __tablename__ = "outbound_messages"
-    __table_args__ = (
-        # One copy per number per broadcast, however many of its topics the number follows.
-        UniqueConstraint("broadcast_id", "phone"),
-        Index("ix_outbound_messages_broadcast_status", "broadcast_id", "status", "id"),
-    )
+    # Few indexes on purpose: a broadcast writes a million rows, and each index keyed by a
+    # number or an AT message id takes one write in a random place per row. Only AT's id (for
+    # delivery reports) and the senders' claim order are indexed.
+    __table_args__ = (Index("ix_outbound_messages_broadcast_status", "broadcast_id", "status", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    phone: Mapped[str] = mapped_column(String(16), index=True)
+    phone: Mapped[str] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(String(1600))
     purpose: Mapped[str] = mapped_column(String(32))  # "reply", "stop_confirmation", ...
     in_reply_to: Mapped[int | None] = mapped_column(ForeignKey("inbound_messages.id"))

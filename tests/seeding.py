@@ -4,6 +4,8 @@ Numbers never end in 9 and three digits: the local gateway reads such endings as
 status code (see sms_service/local_gateway.py).
 """
 
+import math
+
 from sqlalchemy import insert, literal, select
 
 from sms_service.models import Subscriber, Subscription, utcnow
@@ -16,6 +18,15 @@ def fake_number(n):
     return f"+25471{n // 9000:03d}{n % 9000:04d}"
 
 
+def _shuffled(n, count):
+    """A fixed permutation of range(count): people sign up in no order of their numbers, so ids
+    and numbers must not rise together (indexes on numbers would fill in order, unrealistically)."""
+    step = max(1, int(count * 0.6180339887))  # the golden ratio spreads neighbours far apart
+    while math.gcd(step, count) != 1:
+        step += 1
+    return (n * step) % count
+
+
 def seed_subscribers(database, count, topics=("torture",), language="en", county=None, start=0):
     """`count` subscribers numbered from `start`, subscribed to `topics`; returns their numbers' range."""
     now = utcnow()
@@ -23,7 +34,8 @@ def seed_subscribers(database, count, topics=("torture",), language="en", county
     with database.engine.begin() as connection:
         for chunk_start in range(start, start + count, CHUNK):
             connection.execute(insert(Subscriber.__table__), [
-                {"phone": fake_number(n), "language": language, "county": county, "created_at": now, "updated_at": now}
+                {"phone": fake_number(start + _shuffled(n - start, count)), "language": language, "county": county,
+                 "created_at": now, "updated_at": now}
                 for n in range(chunk_start, min(start + count, chunk_start + CHUNK))
             ])
         for topic in topics:

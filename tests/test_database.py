@@ -54,3 +54,13 @@ def test_sqlite_writers_take_turns_across_processes(database):
     with database.writer_turn():
         assert another_process() == "busy"
     assert another_process() == "free"
+
+
+def test_postgresql_keeps_the_options_in_its_url(database):
+    # The tests' URL names a schema of their own in `options`; the statement timeout must not
+    # replace it (it once did, and every test run shared the public schema).
+    if database.engine.dialect.name != "postgresql":
+        pytest.skip("a PostgreSQL URL's options")
+    with database.engine.connect() as connection:
+        assert connection.exec_driver_sql("SHOW search_path").scalar().startswith("test_")
+        assert connection.exec_driver_sql("SHOW statement_timeout").scalar() == "3s"

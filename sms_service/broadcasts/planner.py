@@ -1,13 +1,13 @@
 """Write a broadcast's audience out as outbound messages (status "queued"), chunk by chunk.
 
 Each chunk is one INSERT ... SELECT run inside the database, so a million recipients never pass
-through Python. The chunk and the broadcast's `planned_through` mark commit together, and the
-(broadcast, phone) unique key skips rows already written: a planner killed mid-way and run again
-neither loses nor repeats anyone.
+through Python. The chunk and the broadcast's `planned_through` mark commit together, and a
+planner takes the broadcast's row lock before it reads the mark: a planner killed mid-way, or
+two at once, neither lose nor repeat anyone. (The audience query itself gives one row per
+number: subscribers are unique by number, and so is a CSV list.)
 """
 
-from sqlalchemy import func, literal, select, true, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import func, insert, literal, select, update
 
 from sms_service.broadcasts.audience import Audience
 from sms_service.models import Broadcast, OutboundMessage, utcnow
@@ -35,8 +35,8 @@ def plan_next_chunk(database, broadcast_id, chunk_size):
         rows = audience.select(
             audience.phone, audience.text(), literal(PURPOSE), literal(broadcast.id), literal("queued"),
             literal(0), literal(now), literal(now),
-        ).where(after, audience.key <= last, true())  # SQLite's upsert wants a WHERE on the SELECT
-        statement = _insert_skipping_duplicates(session).from_select(_COLUMNS, rows).on_conflict_do_nothing()
+        ).where(after, audience.key <= last)
+        statement = insert(OutboundMessage.__table__).from_select(_COLUMNS, rows)
         # Counted from RETURNING: psycopg reports no rowcount for INSERT ... SELECT.
         added = len(session.execute(statement.returning(literal(1))).all())
         broadcast.planned_through = last
@@ -48,8 +48,3 @@ def plan_all(database, broadcast_id, chunk_size):
     while (added := plan_next_chunk(database, broadcast_id, chunk_size)) is not None:
         total += added
     return total
-
-
-def _insert_skipping_duplicates(session):
-    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
-    return dialect.insert(OutboundMessage.__table__)
