@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sms_service.broadcasts.clock import run_tick
 from sms_service.broadcasts.schedule import parse_local_time
 from sms_service.models import Broadcast, utcnow
-from tests.broadcast_helpers import BROADCAST_SETTINGS, gateway_counts, make_broadcast, message_counts, received
+from tests.broadcast_helpers import BROADCAST_SETTINGS, make_broadcast, message_counts, received
 from tests.seeding import fake_number, seed_subscribers
 
 

@@ -117,7 +117,7 @@ def show(broadcast_id):
             _fail(str(error))
         broadcast = report.broadcast
         click.echo(f"broadcast {broadcast.id} {broadcast.name!r}: {broadcast.status}")
-        audience = (f"CSV list" if broadcast.uses_list else f"topics {', '.join(broadcast.topics)}"
+        audience = ("CSV list" if broadcast.uses_list else f"topics {', '.join(broadcast.topics)}"
                     + (f", language {broadcast.language}" if broadcast.language else "")
                     + (f", county {broadcast.county}" if broadcast.county else ""))
         click.echo(f"audience: {audience}")
