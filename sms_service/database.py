@@ -45,14 +45,14 @@ def _make_engine(url, statement_timeout):
         event.listen(engine, "connect", _tune_sqlite)
         event.listen(engine, "begin", _begin_sqlite)
         return engine
+    # connect_args replace the URL's own `options` (the tests' search_path, say): keep both.
+    timeout = f"-c statement_timeout={statement_timeout * 1000}"
+    options = f"{parsed.query['options']} {timeout}" if parsed.query.get("options") else timeout
     return create_engine(
         url,
         hide_parameters=True,
         pool_pre_ping=True,
-        connect_args={
-            "connect_timeout": statement_timeout,
-            "options": f"-c statement_timeout={statement_timeout * 1000}",
-        },
+        connect_args={"connect_timeout": statement_timeout, "options": options},
     )
 
 

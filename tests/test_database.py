@@ -26,3 +26,12 @@ def test_database_errors_do_not_carry_phone_numbers(database, caplog):
         with database.transaction() as session:
             session.execute(text("SELECT * FROM no_such_table WHERE phone = :phone"), {"phone": "+254712345678"})
     assert "+254712345678" not in str(raised.value)
+
+
+def test_options_in_a_postgres_url_are_kept(database):
+    """The URL's `options` (here the tests' own schema) must survive the statement timeout we add."""
+    if database.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with database.engine.connect() as connection:
+        assert connection.execute(text("SHOW search_path")).scalar_one().startswith("test_")
+        assert connection.execute(text("SHOW statement_timeout")).scalar_one() == "3s"
