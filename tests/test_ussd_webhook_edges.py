@@ -106,6 +106,15 @@ def test_raw_bodies(app, body, content_type, status, fragment):
     assert headers["Content-Length"] == str(len(text.encode()))
 
 
+@pytest.mark.parametrize("config, limit", [({}, 64 * 1024), ({"MAX_CONTENT_LENGTH": 1024}, 1024)])
+def test_a_body_over_the_limit_is_refused(make_app, config, limit):
+    client = make_app(**config).test_client()
+    assert client.post("/ussd", data=changed(text="1" * (limit - 200))).status_code != 413  # 400 past 8000
+    response = client.post("/ussd", data=changed(text="1" * limit))
+    assert response.status_code == 413
+    assert response.get_data(as_text=True) == "too large: AT's callbacks are a few hundred bytes\n"
+
+
 def test_a_multipart_form_is_read_too(client):
     response = client.post("/ussd", data=GOOD, content_type="multipart/form-data")
     assert response.get_data(as_text=True).startswith("CON Haki Yetu")

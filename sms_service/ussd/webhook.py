@@ -18,6 +18,8 @@ log = logging.getLogger(__name__)
 
 PATH = "/ussd"
 FIELDS = ("sessionId", "serviceCode", "phoneNumber", "text")
+# AT's callbacks are a few hundred bytes. Flask's MAX_CONTENT_LENGTH is None unless configured.
+MAX_BODY_BYTES = 64 * 1024
 
 
 class UssdWebhook:
@@ -33,7 +35,7 @@ class UssdWebhook:
         if not token_matches(self.config["WEBHOOK_TOKEN"], query_value(environ, "token")):
             return plain_text(start_response, 403, "forbidden: missing or wrong token\n")
         try:
-            form = read_form(environ, self.config["MAX_CONTENT_LENGTH"])
+            form = read_form(environ, self.config["MAX_CONTENT_LENGTH"] or MAX_BODY_BYTES)
         except RequestEntityTooLarge:
             return plain_text(start_response, 413, "too large: AT's callbacks are a few hundred bytes\n")
         except UnreadableForm as error:
