@@ -31,7 +31,8 @@ class UssdWebhook:
 
     def __call__(self, environ, start_response):
         if environ["REQUEST_METHOD"] != "POST":
-            return plain_text(start_response, 405, "method not allowed: AT posts callbacks\n", [("Allow", "POST")])
+            allow = [("Allow", "POST")]
+            return plain_text(start_response, 405, "method not allowed: AT posts callbacks\n", allow)
         if not token_matches(self.config["WEBHOOK_TOKEN"], query_value(environ, "token")):
             return plain_text(start_response, 403, "forbidden: missing or wrong token\n")
         try:
