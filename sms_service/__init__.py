@@ -15,6 +15,7 @@ from sms_service.config import DEFAULTS, load_config
 from sms_service.database import Database
 from sms_service.flows.checker import check_flows
 from sms_service.flows.definitions import FlowDefinitionError
+from sms_service.path_dispatch import PathDispatcher
 from sms_service.redis_connection import connect_redis
 from sms_service.sms.at_client import AfricasTalkingSms
 from sms_service.ussd.conversation import UssdConversation
@@ -70,8 +71,11 @@ def create_app(config=None):
     if not settings["AT_API_KEY"]:
         app.register_blueprint(local_gateway.blueprint)
     if not problems:
-        app.extensions["ussd_conversation"] = _ussd_conversation(settings, book, database, redis)
-        app.register_blueprint(ussd_webhook.blueprint)
+        conversation = _ussd_conversation(settings, book, database, redis)
+        app.extensions["ussd_conversation"] = conversation
+        # Every hop of every caller: served outside Flask, whose per-request work costs more.
+        ussd = ussd_webhook.UssdWebhook(app.config, conversation, book)
+        app.wsgi_app = PathDispatcher(app.wsgi_app, {ussd_webhook.PATH: ussd})
         app.register_blueprint(sms_webhooks.blueprint)
     return app
 
@@ -79,7 +83,7 @@ def create_app(config=None):
 class WebhookSessionInterface(SecureCookieSessionInterface):
     """No cookie session for AT's webhooks: they carry none, and building one costs every hop."""
 
-    WEBHOOK_PATHS = ("/ussd", "/sms/", "/local-at/", "/healthz")
+    WEBHOOK_PATHS = ("/sms/", "/local-at/", "/healthz")
 
     def open_session(self, app, request_):
         if request_.path.startswith(self.WEBHOOK_PATHS):

@@ -16,11 +16,14 @@ class BadCallback(ValueError):
 
 
 def token_is_valid():
-    """True when no WEBHOOK_TOKEN is configured, or the request carries it as `?token=`."""
-    expected = current_app.config["WEBHOOK_TOKEN"]
+    """True when no WEBHOOK_TOKEN is configured, or the Flask request carries it as `?token=`."""
+    return token_matches(current_app.config["WEBHOOK_TOKEN"], request.args.get("token", ""))
+
+
+def token_matches(expected, given):
+    """True when no token is expected, or `given` is it (compared in constant time)."""
     if not expected:
         return True
-    given = request.args.get("token", "")
     return hmac.compare_digest(given.encode(), expected.encode())
 
 

@@ -7,6 +7,8 @@ import json
 import secrets
 import time
 
+from sms_service.redis_exchange import LuaScript, exchange, pack, raise_errors
+
 # Longer than the slowest hop can take (the database gives up after 3 s; see database.py).
 LOCK_TTL_MS = 10_000
 LOCK_WAIT_SECONDS = 5.0
@@ -18,18 +20,18 @@ class SessionBusy(Exception):
 
 
 # Delete the lock only if it is still ours: a hop that outlived its lock must not free a twin's.
-_RELEASE = """
+_RELEASE = LuaScript("""
 if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
 return 0
-"""
+""")
 # Store the state, set or clear the resume snapshot, and release our lock, in one round trip.
-_SAVE = """
+_SAVE = LuaScript("""
 redis.call('set', KEYS[1], ARGV[1], 'EX', ARGV[2])
 if ARGV[3] == '' then redis.call('del', KEYS[2])
 else redis.call('set', KEYS[2], ARGV[3], 'EX', ARGV[4]) end
 if redis.call('get', KEYS[3]) == ARGV[5] then redis.call('del', KEYS[3]) end
 return 1
-"""
+""")
 
 
 class UssdSessionStore:
@@ -38,8 +40,6 @@ class UssdSessionStore:
         self.session_ttl = session_ttl
         self.resume_ttl = resume_ttl
         self.prefix = prefix
-        self._release = redis.register_script(_RELEASE)
-        self._save = redis.register_script(_SAVE)
 
     def _session_key(self, session_id):
         return f"{self.prefix}:session:{session_id}"
@@ -60,12 +60,13 @@ class UssdSessionStore:
         """
         token = secrets.token_hex(8)
         deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        commands = pack(
+            (b"SET", self._lock_key(session_id), token, b"NX", b"PX", LOCK_TTL_MS),
+            (b"GET", self._session_key(session_id)),
+            (b"GET", self._resume_key(phone)),
+        )
         while True:
-            pipe = self.redis.pipeline(transaction=False)
-            pipe.set(self._lock_key(session_id), token, nx=True, px=LOCK_TTL_MS)
-            pipe.get(self._session_key(session_id))
-            pipe.get(self._resume_key(phone))
-            acquired, raw, resume = pipe.execute()
+            acquired, raw, resume = raise_errors(exchange(self.redis, commands, 3))
             if acquired:
                 return token, (json.loads(raw) if raw else None), (json.loads(resume) if resume else None)
             if time.monotonic() > deadline:
@@ -73,11 +74,12 @@ class UssdSessionStore:
             time.sleep(LOCK_POLL_SECONDS)
 
     def release(self, session_id, token):
-        self._release(keys=[self._lock_key(session_id)], args=[token])
+        _RELEASE(self.redis, keys=[self._lock_key(session_id)], args=[token])
 
     def save(self, session_id, token, state, phone, resume_snapshot):
         """Store the state, set or clear the number's resume snapshot, and release the lock, at once."""
-        self._save(
+        _SAVE(
+            self.redis,
             keys=[self._session_key(session_id), self._resume_key(phone), self._lock_key(session_id)],
             args=[
                 json.dumps(state),
