@@ -84,6 +84,8 @@ class BroadcastSender:
                 self._send(broadcast_id, token, rows)
                 if time.monotonic() > deadline:
                     return "slice used"
+            elif planned is None:
+                continue  # the whole batch had texted STOP: there may be more behind it
             elif planned:
                 return "drained"
             else:  # write the next stretch of the audience out, then claim from it
@@ -102,7 +104,8 @@ class BroadcastSender:
         return None
 
     def _claim(self, broadcast_id, token):
-        """Take up to one request's worth of due messages; returns (rows, audience all written)."""
+        """Take up to one request's worth of due messages; returns (rows to send, whether the
+        audience is all written out, or None when rows were claimed but all had texted STOP)."""
         limit = self.rate_limit.recipients_per_request(1, self.settings.batch_size)
         now = utcnow()
         with self.database.write_transaction() as session:
@@ -124,8 +127,10 @@ class BroadcastSender:
                     .returning(OutboundMessage.id, OutboundMessage.phone, OutboundMessage.text, OutboundMessage.attempts)
                     .execution_options(synchronize_session=False)  # no ORM objects to keep in step
                 ).all()
-            rows = self._drop_suppressed(session, token, rows, now)
-            planned = rows or session.scalar(select(Broadcast.planned_at).where(Broadcast.id == broadcast_id)) is not None
+            if rows:
+                sendable = self._drop_suppressed(session, token, rows, now)
+                return sendable, (True if sendable else None)
+            planned = session.scalar(select(Broadcast.planned_at).where(Broadcast.id == broadcast_id)) is not None
         return rows, planned
 
     def _drop_suppressed(self, session, token, rows, now):
