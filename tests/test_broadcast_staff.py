@@ -130,3 +130,16 @@ def test_a_recurring_broadcast_makes_one_occurrence_each_time(app):
     assert template.send_at.replace(tzinfo=None) == (first + timedelta(days=1)).replace(tzinfo=None)
     assert (occurrence.id, occurrence.parent_id, occurrence.status) == (occurrence_id, template_id, "running")
     assert len(tick(app, first + timedelta(days=3)).started) == 1  # missed days are not caught up in a burst
+
+
+def test_a_tick_stranded_as_queued_does_not_block_the_next(app):
+    # A worker stopped while taking the tick can leave its job looking "queued" though it is in
+    # no queue; the next tick interval must queue a new one all the same.
+    dispatch, queue = app.extensions["broadcasts"].dispatch, app.extensions["queue"]
+    assert dispatch.tick_now() is True
+    assert dispatch.tick_now() is False  # one per interval, however many workers ask
+    queue.empty()  # the job record stays, as when a dying worker took it off the queue
+    app.extensions["redis"].delete("broadcasts:tick-queued")  # the interval has passed
+    assert dispatch.tick_now() is True
+    assert len(queue) == 1
+    assert dispatch.tick_now(force=True) is True  # staff sending now do not wait for the interval

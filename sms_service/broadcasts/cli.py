@@ -70,7 +70,7 @@ def create(name, texts, topics, language, county, csv_path, at_text, repeat, urg
             click.echo("nothing saved")
             return
         broadcast_id = broadcast.id
-    runtime.dispatch.tick_now()  # a worker starts it if it is due; the tick catches later ones
+    runtime.dispatch.tick_now(force=True)  # a worker starts it if it is due; the tick catches later ones
     click.echo(f"broadcast {broadcast_id} created")
 
 

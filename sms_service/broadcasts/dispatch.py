@@ -4,6 +4,7 @@ never imports the worker's code."""
 SEND_JOB = "workers.broadcast_jobs.send_broadcast"
 TICK_JOB = "workers.broadcast_jobs.tick"
 TICK_JOB_ID = "broadcasts-tick"
+TICK_QUEUED_KEY = "broadcasts:tick-queued"
 # A sender or tick that outlives this has hung; RQ stops it and the tick recovers its work.
 SPARE_SECONDS = 120
 
@@ -32,10 +33,15 @@ class BroadcastDispatch:
     def sender_at(self, broadcast_id, when):
         self.queue.enqueue_at(when, SEND_JOB, broadcast_id, job_timeout=self._sender_timeout(), result_ttl=3600)
 
-    def tick_now(self):
-        """Queue a tick, unless one is already waiting in the queue."""
-        waiting = self.queue.fetch_job(TICK_JOB_ID)
-        if waiting is not None and waiting.get_status(refresh=False) == "queued":
+    def tick_now(self, force=False):
+        """Queue a tick, unless one was queued within the last tick interval (by any worker) and
+        this is not `force`d (staff just created a broadcast to send now).
+
+        A time-limited key, not the job's status: a job can be stranded looking "queued" (a
+        worker stopped while taking it), and a tick must never be blocked for long.
+        """
+        fresh = self.queue.connection.set(TICK_QUEUED_KEY, 1, nx=not force, ex=max(1, self.settings.tick_seconds))
+        if not (fresh or force):
             return False
         self.queue.enqueue(TICK_JOB, job_id=TICK_JOB_ID, result_ttl=0, job_timeout=SPARE_SECONDS)
         return True
