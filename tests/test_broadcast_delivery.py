@@ -197,3 +197,36 @@ def test_a_report_that_overtakes_a_batch_is_applied_when_the_batch_is_recorded(a
     assert apply_early_reports(database, redis, ["ATXid_other", "ATXid_early"]) == 1
     with database.transaction() as session:
         assert session.query(OutboundMessage).filter_by(gateway_message_id="ATXid_early").one().status == "delivered"
+
+
+def test_a_batch_waiting_for_the_rate_is_given_back_when_the_broadcast_is_cancelled(app):
+    database = app.extensions["database"]
+    seed_subscribers(database, 10)
+    broadcast_id = make_broadcast(app, topics=["torture"])
+    start_due(app)
+    plan_all(database, broadcast_id, 100)
+    sender = sender_with(app, batch_size=10, sender_threads=1)
+    claimed, _ = sender._claim(broadcast_id, "waiting-sender")
+    with database.write_transaction() as session:  # staff cancel while the batch waits for the rate
+        service.cancel(session, broadcast_id, utcnow())
+    assert sender._send(broadcast_id, "waiting-sender", claimed) == "cancelled"
+    assert message_counts(app, broadcast_id) == {"cancelled": 10}
+    assert gateway_counts(app)["messages"] == 0
+
+
+def test_a_batch_is_given_back_when_the_rate_cannot_be_booked(app):
+    database = app.extensions["database"]
+    seed_subscribers(database, 5)
+    broadcast_id = make_broadcast(app, topics=["torture"])
+    start_due(app)
+    plan_all(database, broadcast_id, 100)
+    sender = sender_with(app, batch_size=10, sender_threads=1)
+    claimed, _ = sender._claim(broadcast_id, "sender")
+
+    import redis
+
+    nothing_listens = redis.Redis(host="127.0.0.1", port=9, socket_connect_timeout=0.5)
+    sender.rate_limit = SegmentRateLimit(nothing_listens, segments_per_second=100)  # Redis down
+    with pytest.raises(redis.ConnectionError):
+        sender._send(broadcast_id, "sender", claimed)
+    assert message_counts(app, broadcast_id) == {"queued": 5}  # not "uncertain": nothing went out

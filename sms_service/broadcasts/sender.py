@@ -81,7 +81,9 @@ class BroadcastSender:
                 time.sleep(0.5)
                 continue
             if rows:
-                self._send(broadcast_id, token, rows)
+                stopped = self._send(broadcast_id, token, rows)
+                if stopped:
+                    return stopped
                 if time.monotonic() > deadline:
                     return "slice used"
             elif planned is None:
@@ -149,16 +151,50 @@ class BroadcastSender:
         return [row for row in rows if row.phone not in suppressed]
 
     def _send(self, broadcast_id, token, rows):
+        """Send a claimed batch, one request per text; returns why it stopped early, or None.
+
+        Waiting for the rate can take a while: a broadcast paused, cancelled or out of its window
+        meanwhile sends nothing more, and what it did not send goes back (see `_give_back`).
+        """
         by_text = {}
         for row in rows:
             by_text.setdefault(row.text, []).append(row)
-        for text, group in by_text.items():
-            segments = describe_text(text).segments
-            self.rate_limit.wait_for(segments * len(group))
-            changes = self._request(text, group, token)
+        groups = list(by_text.items())
+        for index, (text, group) in enumerate(groups):
+            not_sent = [row for _, later in groups[index:] for row in later]
+            try:
+                self.rate_limit.wait_for(describe_text(text).segments * len(group))
+                stop = self._reason_to_stop(broadcast_id)
+            except Exception:
+                self._give_back(broadcast_id, token, not_sent)
+                raise
+            if stop:
+                self._give_back(broadcast_id, token, not_sent)
+                return stop
+            try:
+                changes = self._request(text, group, token)
+            except Exception:  # this request may have gone out; the later ones did not
+                self._give_back(broadcast_id, token, not_sent[len(group):])
+                raise
             self._record(changes)
             accepted = [change["gateway_id"] for change in changes if change["gateway_id"]]
             apply_early_reports(self.database, self.redis, accepted)
+        return None
+
+    def _give_back(self, broadcast_id, token, rows):
+        """Claimed messages that certainly did not go out: queued again, or cancelled with their
+        broadcast. Without this they would end "uncertain" and ask staff to decide for nothing."""
+        if not rows:
+            return
+        with self.database.writer_turn(), self.database.engine.begin() as connection:
+            status = connection.execute(select(Broadcast.status).where(Broadcast.id == broadcast_id)).scalar()
+            connection.execute(
+                update(OutboundMessage)
+                .where(OutboundMessage.id.in_([row.id for row in rows]), OutboundMessage.claim == token,
+                       OutboundMessage.status == "sending")
+                .values(status="cancelled" if status == "cancelled" else "queued", claim=None,
+                        attempts=OutboundMessage.attempts - 1, updated_at=utcnow())
+            )
 
     def _record(self, changes):
         """Write a batch's results. They exist only in memory until this commits, so a busy
