@@ -8,6 +8,7 @@ from sms_service.sms.at_client import (
     GatewayRefused,
     GatewayUncertain,
     GatewayUnreachable,
+    parse_send_response,
     point_sdk_at,
 )
 from sms_service.sms.at_statuses import SendOutcome
@@ -84,3 +85,15 @@ def test_numbers_not_in_e164_never_reach_the_sdk(bad):
     client = AfricasTalkingSms("sandbox", "key", base_url="http://127.0.0.1:1")
     with pytest.raises(ValueError, match="not E.164"):
         client.send("Habari", ["+254711000001", bad])
+
+
+@pytest.mark.parametrize("body", [
+    "<html>Service Temporarily Unavailable</html>",  # a proxy's page with a 200
+    {"SMSMessageData": {"Message": "InvalidRequest"}},  # no Recipients
+    ["not", "an", "object"],
+])
+def test_a_2xx_we_cannot_read_is_uncertain_not_refused(body):
+    # The gateway answered 2xx: it may have taken the messages, so they must not be sent again.
+    with pytest.raises(GatewayUncertain) as raised:
+        parse_send_response(body)
+    assert raised.value.reason == "UnreadableResponse"

@@ -215,9 +215,9 @@ class BroadcastSender:
         now = utcnow()
         try:
             results = self.sms_client.send(text, [row.phone for row in rows])
-        except GatewayUncertain:
-            log.warning("gateway timed out on a batch of %d; marked uncertain", len(rows))
-            return [_result(row.id, token, now, "uncertain", reason="ReadTimeout") for row in rows]
+        except GatewayUncertain as error:
+            log.warning("gateway may have taken a batch of %d (%s); marked uncertain", len(rows), error.reason)
+            return [_result(row.id, token, now, "uncertain", reason=error.reason) for row in rows]
         except (GatewayUnreachable, GatewayRefused) as error:
             log.warning("gateway failed a batch of %d: %s", len(rows), error)
             return [self._retry_or_fail(row, token, now, type(error).__name__) for row in rows]

@@ -27,11 +27,16 @@ class GatewayUnreachable(GatewayError):
 
 
 class GatewayUncertain(GatewayError):
-    """The request may have reached the gateway (read timeout): resending could duplicate it."""
+    """The request may have been taken (a read timeout, or a 2xx we cannot read): resending
+    could duplicate it. `reason` is what staff see."""
+
+    def __init__(self, message, reason="ReadTimeout"):
+        super().__init__(message)
+        self.reason = reason
 
 
 class GatewayRefused(GatewayError):
-    """The gateway answered with a non-2xx status, or a body we cannot read."""
+    """The gateway answered with a non-2xx status: it did not take the messages."""
 
 
 @dataclass(frozen=True)
@@ -83,20 +88,28 @@ class AfricasTalkingSms:
             raise GatewayUncertain(str(error)) from error
         except AfricasTalkingException as error:
             raise GatewayRefused(str(error)[:500]) from error
+        except ValueError as error:  # a 2xx that says JSON but is not: the gateway may have taken it
+            raise GatewayUncertain(f"unreadable 2xx response: {error}", "UnreadableResponse") from error
         return parse_send_response(body)
 
 
 def parse_send_response(body):
-    """AT's `SMSMessageData.Recipients[]` as RecipientResults. Failures can come inside an HTTP 200."""
+    """AT's `SMSMessageData.Recipients[]` as RecipientResults. Failures can come inside an HTTP 200.
+
+    The body came with a 2xx, so AT may have taken the messages: one we cannot read is uncertain,
+    never a reason to send again.
+    """
     if isinstance(body, str):
         try:
             body = json.loads(body)
         except ValueError:
-            raise GatewayRefused(f"unreadable response: {body[:200]!r}") from None
+            raise GatewayUncertain(f"unreadable response: {body[:200]!r}", "UnreadableResponse") from None
     try:
         recipients = body["SMSMessageData"]["Recipients"]
     except (KeyError, TypeError):
-        raise GatewayRefused(f"response without SMSMessageData.Recipients: {str(body)[:200]}") from None
+        raise GatewayUncertain(
+            f"response without SMSMessageData.Recipients: {str(body)[:200]}", "UnreadableResponse"
+        ) from None
     results = []
     for entry in recipients:
         code = int(entry.get("statusCode", 0))

@@ -74,10 +74,10 @@ def _send(sms_client, phone, text):
     except GatewayUnreachable as error:
         log.warning("gateway unreachable sending to %s: %s", mask_msisdn(phone), error)
         return {"status": "retry", "failure_reason": "GatewayUnreachable"}
-    except GatewayUncertain:
+    except GatewayUncertain as error:
         # The gateway may have taken it: resending could deliver it twice. Staff decide.
-        log.warning("gateway timed out sending to %s; marked uncertain", mask_msisdn(phone))
-        return {"status": "uncertain", "failure_reason": "ReadTimeout"}
+        log.warning("gateway may have taken a send to %s (%s); marked uncertain", mask_msisdn(phone), error.reason)
+        return {"status": "uncertain", "failure_reason": error.reason}
     except GatewayRefused as error:
         log.warning("gateway refused a send to %s: %s", mask_msisdn(phone), error)
         return {"status": "retry", "failure_reason": "GatewayRefused"}
