@@ -27,3 +27,13 @@ def test_numbers_are_read_and_bad_rows_reported(content, numbers, problem_rows):
 def test_a_file_that_is_not_a_csv_of_numbers_is_refused(content, message):
     with pytest.raises(ValueError, match=message):
         read_number_list(content)
+
+
+@pytest.mark.parametrize("content, numbers", [
+    ("Name,Mobile Number\nAmina,0712345678\n", ["+254712345678"]),
+    ("name;phone\nAmina;0712345678\nJuma;0722000001\n", ["+254712345678", "+254722000001"]),
+    ("Jina\tNambari ya simu\nAmina\t0712345678\n", ["+254712345678"]),
+])
+def test_headers_and_separators_spreadsheets_use(content, numbers):
+    read, problems = read_number_list(content.encode())
+    assert (read, problems) == (numbers, [])

@@ -97,6 +97,7 @@ def test_pause_resume_and_cancel_from_the_command_line(app):
     refused = flask(app, "resume", str(broadcast_id))
     assert refused.exit_code != 0 and "is cancelled, not paused" in refused.output
     assert "no broadcast 999" in flask(app, "pause", "999").output
+    assert "no broadcast 999" in flask(app, "uncertain", "999").output
 
 
 def test_quiet_hours_are_shown_when_scheduling(make_app):
@@ -143,3 +144,58 @@ def test_a_tick_stranded_as_queued_does_not_block_the_next(app):
     assert dispatch.tick_now() is True
     assert len(queue) == 1
     assert dispatch.tick_now(force=True) is True  # staff sending now do not wait for the interval
+
+
+def test_a_cron_repeat_without_a_time_starts_at_its_next_time_not_now(app):
+    from sms_service.broadcasts.schedule import NAIROBI, as_utc
+
+    broadcast_id = make_broadcast(app, topics=["torture"], recurrence="0 9 * * 1")
+    [template] = broadcast_rows(app)
+    first = as_utc(template.send_at).astimezone(NAIROBI)
+    assert (template.id, first.weekday(), first.hour, first.minute) == (broadcast_id, 0, 9, 0)  # a Monday, 09:00 EAT
+    assert as_utc(template.send_at) > utcnow()
+
+
+def test_stopping_a_repeating_broadcast_stops_its_running_occurrence(app):
+    from sms_service.broadcasts import service
+
+    seed_subscribers(app.extensions["database"], 5)
+    first = utcnow() - timedelta(minutes=1)
+    template_id = make_broadcast(app, topics=["torture"], send_at=first, recurrence="daily")
+    [occurrence_id] = tick(app, utcnow()).started
+    database = app.extensions["database"]
+    from sms_service.broadcasts.planner import plan_all
+
+    plan_all(database, occurrence_id, 100)
+    with database.write_transaction() as session:
+        service.pause(session, template_id)
+    assert [b.status for b in broadcast_rows(app)] == ["paused", "paused"]
+    later = utcnow() + timedelta(days=2, hours=1)
+    with database.write_transaction() as session:  # resumed two days later: missed days are skipped
+        template = service.resume(session, template_id, later)
+        assert as_utc_naive(template.send_at) > as_utc_naive(later)
+    assert [b.status for b in broadcast_rows(app)] == ["recurring", "running"]
+    with database.write_transaction() as session:
+        service.cancel(session, template_id, utcnow())
+    assert [b.status for b in broadcast_rows(app)] == ["cancelled", "cancelled"]
+    assert message_counts(app, occurrence_id) == {"cancelled": 5}
+
+
+def as_utc_naive(moment):
+    from sms_service.broadcasts.schedule import as_utc
+
+    return as_utc(moment).replace(tzinfo=None)
+
+
+def test_a_retry_written_after_a_cancel_is_cancelled_by_the_tick(app):
+    from sms_service.broadcasts import service
+    from sms_service.models import OutboundMessage
+
+    broadcast_id = make_broadcast(app, numbers=["+254700009500"])
+    database = app.extensions["database"]
+    with database.write_transaction() as session:
+        service.cancel(session, broadcast_id, utcnow())
+        session.add(OutboundMessage(phone="+254700009500", text="Hi", purpose="broadcast", status="retry",
+                                    broadcast_id=broadcast_id, created_at=utcnow(), updated_at=utcnow()))
+    tick(app, utcnow())
+    assert message_counts(app, broadcast_id) == {"cancelled": 1}

@@ -17,7 +17,8 @@ from sms_service.phone_numbers import InvalidPhoneNumber, normalise_msisdn
 from sms_service.sms.encoding import describe_text
 
 FALLBACK_LANGUAGE = "en"
-PHONE_COLUMNS = ("phone", "phone_number", "phonenumber", "number", "msisdn", "mobile", "simu")
+PHONE_COLUMNS = ("phone", "phonenumber", "number", "msisdn", "mobile", "mobilenumber", "simu", "nambari",
+                 "nambariyasimu", "telephone", "tel")
 
 
 class Audience:
@@ -116,10 +117,14 @@ def read_number_list(content):
             content = content.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ValueError("the file is not UTF-8 text: save it as CSV (UTF-8)") from None
-    rows = list(csv.reader(io.StringIO(content)))
-    if not rows:
+    if not content.strip():
         raise ValueError("the file is empty")
-    header = [cell.strip().lower() for cell in rows[0]]
+    try:  # spreadsheets in many locales save with ";" or tabs
+        dialect = csv.Sniffer().sniff(content[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    rows = list(csv.reader(io.StringIO(content), dialect))
+    header = ["".join(filter(str.isalpha, cell.lower())) for cell in rows[0]]  # "Mobile Number" -> mobilenumber
     column = next((header.index(name) for name in PHONE_COLUMNS if name in header), None)
     start = 1 if column is not None else 0
     column = column or 0

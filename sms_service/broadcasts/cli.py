@@ -168,6 +168,10 @@ def cancel(broadcast_id):
 def uncertain(broadcast_id):
     """Messages that may or may not have gone out (a gateway timeout, a killed worker)."""
     with current_app.extensions["database"].transaction() as session:
+        try:
+            service.get_broadcast(session, broadcast_id)
+        except service.BroadcastError as error:
+            _fail(str(error))
         rows = service.uncertain_numbers(session, broadcast_id)
     for phone, reason, when in rows:
         click.echo(f"{mask_msisdn(phone)}  {reason}  {show_local(when)}")

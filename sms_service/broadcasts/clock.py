@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sms_service.broadcasts.recovery import mark_abandoned
 from sms_service.broadcasts.schedule import as_utc, may_send
 from sms_service.broadcasts.sender import pending_counts
-from sms_service.broadcasts.service import complete_if_done, spawn_due_occurrences, start_due
+from sms_service.broadcasts.service import cancel_late_retries, complete_if_done, spawn_due_occurrences, start_due
 from sms_service.models import Broadcast, utcnow
 
 
@@ -30,6 +30,7 @@ def run_tick(database, leases, dispatch, settings, now=None):
     report = TickReport()
     with database.write_transaction() as session:
         report.started = start_due(session, now) + spawn_due_occurrences(session, now)
+        cancel_late_retries(session, now)
     for broadcast_id in report.started:
         dispatch.senders(broadcast_id, force=True)
     with database.engine.connect() as connection:

@@ -108,9 +108,12 @@ class BroadcastSender:
     def _claim(self, broadcast_id, token):
         """Take up to one request's worth of due messages; returns (rows to send, whether the
         audience is all written out, or None when rows were claimed but all had texted STOP)."""
-        limit = self.rate_limit.recipients_per_request(1, self.settings.batch_size)
         now = utcnow()
         with self.database.write_transaction() as session:
+            texts = session.scalar(select(Broadcast.texts).where(Broadcast.id == broadcast_id))
+            # A slow rate means small requests: one second's worth of the longest text's segments.
+            segments = max(describe_text(text).segments for text in texts.values())
+            limit = self.rate_limit.recipients_per_request(segments, self.settings.batch_size)
             rows = []
             for due in (OutboundMessage.status == "queued",
                         (OutboundMessage.status == "retry") & (OutboundMessage.retry_at <= now)):

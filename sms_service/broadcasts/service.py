@@ -6,11 +6,12 @@ The CLI and, later, the web console both call these; none of them sends anything
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import func, insert, literal, select, update
 
 from sms_service.broadcasts.audience import FALLBACK_LANGUAGE
-from sms_service.broadcasts.schedule import as_utc, check_recurrence, next_occurrence
+from sms_service.broadcasts.schedule import EVERY, as_utc, check_recurrence, next_occurrence
 from sms_service.kenya import find_county
 from sms_service.models import Broadcast, BroadcastListNumber, OutboundMessage, utcnow
 
@@ -51,9 +52,12 @@ def create_broadcast(session, book, *, name, texts, created_by, send_at=None, to
         if county_name is None:
             raise BroadcastError(f"no Kenyan county called {county!r}")
         county = county_name
+    now = utcnow()
     if recurrence:
         recurrence = check_recurrence(recurrence)
-    now = utcnow()
+        if recurrence not in EVERY:  # a cron expression decides the times, the first one too
+            start = as_utc(send_at) if send_at else now
+            send_at = next_occurrence(recurrence, start, start - timedelta(seconds=1))
     broadcast = Broadcast(
         name=name.strip()[:80] or "untitled", status="recurring" if recurrence else "scheduled",
         topics=sorted(set(topics)), language=language or None, county=county, uses_list=numbers is not None,
@@ -95,8 +99,7 @@ def spawn_due_occurrences(session, now):
     ).all()
     for template in templates:
         due_at = as_utc(template.send_at)
-        first = session.scalar(select(func.min(Broadcast.send_at)).where(Broadcast.parent_id == template.id))
-        following = next_occurrence(template.recurrence, as_utc(first) if first else due_at, max(due_at, now))
+        following = next_occurrence(template.recurrence, _first_time(session, template), max(due_at, now))
         moved = session.execute(
             update(Broadcast).where(Broadcast.id == template.id, Broadcast.send_at == template.send_at)
             .values(send_at=following)
@@ -122,10 +125,27 @@ def spawn_due_occurrences(session, now):
     return spawned
 
 
+def _occurrences(session, template, statuses):
+    """A repeating broadcast's occurrences in `statuses`: stopping "ATT week" stops this week's too."""
+    if not template.recurrence or template.parent_id is not None:
+        return []
+    return session.scalars(
+        select(Broadcast).where(Broadcast.parent_id == template.id, Broadcast.status.in_(statuses))
+    ).all()
+
+
+def _first_time(session, template):
+    """A repeating broadcast's first occurrence: monthly dates count from it."""
+    first = session.scalar(select(func.min(Broadcast.send_at)).where(Broadcast.parent_id == template.id))
+    return as_utc(first) if first else as_utc(template.send_at)
+
+
 def pause(session, broadcast_id):
     broadcast = get_broadcast(session, broadcast_id)
     if broadcast.status not in ("running", "scheduled", "recurring"):
         raise BroadcastError(f"broadcast {broadcast_id} is {broadcast.status}: only a running, scheduled or recurring one can be paused")
+    for occurrence in _occurrences(session, broadcast, ("running", "scheduled")):
+        occurrence.status = "paused"
     broadcast.status = "paused"
     return broadcast
 
@@ -137,6 +157,10 @@ def resume(session, broadcast_id, now):
         raise BroadcastError(f"broadcast {broadcast_id} is {broadcast.status}, not paused")
     if broadcast.recurrence and broadcast.parent_id is None:
         broadcast.status = "recurring"
+        if as_utc(broadcast.send_at) <= now:  # times missed while paused are skipped, not sent late
+            broadcast.send_at = next_occurrence(broadcast.recurrence, _first_time(session, broadcast), now)
+        for occurrence in _occurrences(session, broadcast, ("paused",)):
+            occurrence.status = "running"
     elif broadcast.started_at is None and as_utc(broadcast.send_at) > now:
         broadcast.status = "scheduled"
     else:
@@ -151,13 +175,26 @@ def cancel(session, broadcast_id, now):
     broadcast = get_broadcast(session, broadcast_id)
     if broadcast.status in FINISHED:
         raise BroadcastError(f"broadcast {broadcast_id} is already {broadcast.status}")
-    broadcast.status, broadcast.finished_at = "cancelled", now
+    stopping = [broadcast, *_occurrences(session, broadcast, ("running", "scheduled", "paused"))]
+    for each in stopping:
+        each.status, each.finished_at = "cancelled", now
     session.execute(
         update(OutboundMessage)
-        .where(OutboundMessage.broadcast_id == broadcast_id, OutboundMessage.status.in_(("queued", "retry")))
+        .where(OutboundMessage.broadcast_id.in_([each.id for each in stopping]),
+               OutboundMessage.status.in_(("queued", "retry")))
         .values(status="cancelled", updated_at=now)
     )
     return broadcast
+
+
+def cancel_late_retries(session, now):
+    """Messages of cancelled broadcasts that a batch in flight set to "retry" after the cancel."""
+    return session.execute(
+        update(OutboundMessage)
+        .where(OutboundMessage.status == "retry",
+               OutboundMessage.broadcast_id.in_(select(Broadcast.id).where(Broadcast.status == "cancelled")))
+        .values(status="cancelled", updated_at=now)
+    ).rowcount
 
 
 def complete_if_done(session, broadcast_id, now):
