@@ -80,8 +80,12 @@ def receive_messages():
         return "Request is missing required form field", 400
     config = current_app.config
     redis = current_app.extensions["redis"]
-    # Counted while the simulated network delay runs: a fault test kills a sender mid-request.
-    redis.hincrby(COUNTS_KEY, "in_flight", 1)
+    # Counted while the simulated network delay runs: a fault test kills a sender mid-request,
+    # choosing a request that started moments ago (so it is sure to be still in the delay).
+    pipe = redis.pipeline(transaction=False)
+    pipe.hincrby(COUNTS_KEY, "in_flight", 1)
+    pipe.hset(COUNTS_KEY, "last_request_at", repr(time.time()))
+    pipe.execute()
     try:
         if config["LOCAL_GATEWAY_LATENCY_MS"]:
             time.sleep(config["LOCAL_GATEWAY_LATENCY_MS"] / 1000)
@@ -165,11 +169,13 @@ def all_messages(redis):
 
 
 def counts(redis):
-    """Messages accepted, distinct numbers reached, repeats to a number, requests in flight."""
+    """Messages accepted, distinct numbers reached, repeats to a number, requests in flight,
+    and when (time.time()) the last request came in."""
     pipe = redis.pipeline(transaction=False)
     pipe.hgetall(COUNTS_KEY)
     pipe.scard(RECEIVED_KEY)
     raw, distinct = pipe.execute()
-    values = {key.decode(): int(value) for key, value in raw.items()}
-    return {"messages": values.get("messages", 0), "numbers": distinct,
-            "duplicates": values.get("duplicates", 0), "in_flight": values.get("in_flight", 0)}
+    values = {key.decode(): float(value) for key, value in raw.items()}
+    return {"messages": int(values.get("messages", 0)), "numbers": distinct,
+            "duplicates": int(values.get("duplicates", 0)), "in_flight": int(values.get("in_flight", 0)),
+            "last_request_at": values.get("last_request_at", 0.0)}
