@@ -84,7 +84,6 @@ def main():
         from sms_service.broadcasts import service
         from sms_service.local_gateway import counts
         from sms_service.models import utcnow
-        from sms_service.redis_connection import stop_embedded_redis  # noqa: F401  (used in finally)
         from tests.seeding import seed_subscribers
 
         app = create_app({"TESTING": True, "INSTANCE_PATH": str(instance), "PORT": str(port),

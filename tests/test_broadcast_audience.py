@@ -10,7 +10,8 @@ from sms_service.campaigns.subscriptions import subscribe
 from sms_service.campaigns.suppression import suppress
 from sms_service.models import Broadcast
 from tests.broadcast_helpers import (
-    BROADCAST_SETTINGS, gateway_counts, make_broadcast, message_counts, received, rows, send_now, start_due,
+    BROADCAST_SETTINGS, gateway_counts, make_broadcast, message_counts, received, rows, send_now, sender_with,
+    start_due,
 )
 
 AMINA, BARAKA, CHEBET, DAUDI, ESTHER = (
@@ -119,20 +120,12 @@ def test_preview_counts_recipients_segments_and_cost(app):
 
 
 def test_a_batch_of_numbers_that_all_stopped_does_not_end_the_broadcast(app):
-    import dataclasses
-
     broadcast_id = make_broadcast(app, texts=TEXTS, numbers=[BARAKA, DAUDI, AMINA])
     start_due(app)
     plan_all(app.extensions["database"], broadcast_id, chunk_size=10)
     with app.extensions["database"].transaction() as session:
         suppress(session, BARAKA, "sms", "sw")
         suppress(session, DAUDI, "sms", "sw")
-    runtime = app.extensions["broadcasts"]
-    one_at_a_time = dataclasses.replace(runtime.settings, batch_size=1, sender_threads=1)
-    sender = type(runtime.sender)(
-        app.extensions["database"], app.extensions["sms_client"], app.extensions["redis"],
-        one_at_a_time, runtime.sender.rate_limit, runtime.leases,
-    )
-    assert sender.run(broadcast_id) == "drained"
+    assert sender_with(app, batch_size=1, sender_threads=1).run(broadcast_id) == "drained"
     assert message_counts(app, broadcast_id) == {"failed": 2, "sent": 1}
     assert received(app, AMINA) == [TEXTS["en"]]

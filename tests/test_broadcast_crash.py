@@ -12,7 +12,9 @@ from pathlib import Path
 import psutil
 
 from sms_service.local_gateway import RECEIVED_KEY
-from tests.broadcast_helpers import BROADCAST_SETTINGS, gateway_counts, make_broadcast, message_counts, rows
+from tests.broadcast_helpers import (
+    BROADCAST_SETTINGS, gateway_counts, make_broadcast, message_counts, rows, wait_until,
+)
 from tests.conftest import WORKER_SETTINGS
 from tests.seeding import seed_subscribers
 
@@ -46,13 +48,6 @@ def kill(worker):
         except ProcessLookupError:
             pass
     worker.wait(timeout=10)
-
-
-def wait_until(condition, seconds, what):
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.02)
 
 
 def test_a_worker_killed_mid_broadcast_loses_and_repeats_nothing(live_app):

@@ -1,21 +1,19 @@
 """How a broadcast goes out: per-recipient results, retries, timeouts, dead senders, pause,
 cancel, quiet hours, the shared rate. Real Redis, real SQL, the local gateway over HTTP."""
 
-import dataclasses
 from datetime import datetime, time, timedelta
 
 import pytest
 
 from sms_service.broadcasts import service
-from sms_service.broadcasts.planner import plan_all
 from sms_service.broadcasts.rate_limit import SegmentRateLimit
 from sms_service.broadcasts.recovery import mark_abandoned
 from sms_service.broadcasts.schedule import NAIROBI, SendWindow
-from sms_service.broadcasts.sender import BroadcastSender
 from sms_service.models import utcnow
 from sms_service.sms.at_client import AfricasTalkingSms
 from tests.broadcast_helpers import (
-    BROADCAST_SETTINGS, gateway_counts, make_broadcast, message_counts, received, rows, send_now, start_due,
+    BROADCAST_SETTINGS, claimed_batch, gateway_counts, make_broadcast, message_counts, received, rows, send_now,
+    sender_with, start_due, wait_until,
 )
 from tests.seeding import fake_number, seed_subscribers
 
@@ -25,14 +23,6 @@ ACCEPTED, REFUSED_FOR_GOOD, SERVER_ERROR = "+254700009101", "+254700009403", "+2
 @pytest.fixture
 def app(live_app):
     return live_app(**BROADCAST_SETTINGS)
-
-
-def sender_with(app, sms_client=None, **settings):
-    runtime = app.extensions["broadcasts"]
-    return BroadcastSender(
-        app.extensions["database"], sms_client or app.extensions["sms_client"], app.extensions["redis"],
-        dataclasses.replace(runtime.settings, **settings), runtime.sender.rate_limit, runtime.leases,
-    )
 
 
 def test_each_recipient_gets_the_gateways_answer_for_it(app):
@@ -84,11 +74,7 @@ def test_a_read_timeout_is_uncertain_and_not_resent(live_app):
 
 def test_a_dead_senders_batch_becomes_uncertain_and_staff_decide(app):
     database = app.extensions["database"]
-    seed_subscribers(database, 30)
-    broadcast_id = make_broadcast(app, topics=["torture"])
-    start_due(app)
-    plan_all(database, broadcast_id, 100)
-    claimed, _ = sender_with(app, batch_size=10)._claim(broadcast_id, "killed-sender")  # then it died
+    broadcast_id, claimed = claimed_batch(app, sender_with(app, batch_size=10), 30, "killed-sender")  # then it died
     assert len(claimed) == 10
     leases = app.extensions["broadcasts"].leases
     assert mark_abandoned(database, leases, broadcast_id, utcnow()) == 0  # its lease may still run
@@ -176,15 +162,6 @@ def test_many_recipients_go_in_few_requests(live_app):
     assert received(app, fake_number(1_999)) == ["Hello from Haki"]
 
 
-def wait_until(condition, seconds=10):
-    import time as clock
-
-    deadline = clock.monotonic() + seconds
-    while not condition():
-        assert clock.monotonic() < deadline, "condition not met in time"
-        clock.sleep(0.05)
-
-
 def test_a_report_that_overtakes_a_batch_is_applied_when_the_batch_is_recorded(app):
     from sms_service.models import OutboundMessage
     from sms_service.sms.outbox import apply_early_reports, record_delivery_report
@@ -202,12 +179,8 @@ def test_a_report_that_overtakes_a_batch_is_applied_when_the_batch_is_recorded(a
 
 def test_a_batch_waiting_for_the_rate_is_given_back_when_the_broadcast_is_cancelled(app):
     database = app.extensions["database"]
-    seed_subscribers(database, 10)
-    broadcast_id = make_broadcast(app, topics=["torture"])
-    start_due(app)
-    plan_all(database, broadcast_id, 100)
     sender = sender_with(app, batch_size=10, sender_threads=1)
-    claimed, _ = sender._claim(broadcast_id, "waiting-sender")
+    broadcast_id, claimed = claimed_batch(app, sender, 10, "waiting-sender")
     with database.write_transaction() as session:  # staff cancel while the batch waits for the rate
         service.cancel(session, broadcast_id, utcnow())
     assert sender._send(broadcast_id, "waiting-sender", claimed) == "cancelled"
@@ -216,13 +189,8 @@ def test_a_batch_waiting_for_the_rate_is_given_back_when_the_broadcast_is_cancel
 
 
 def test_a_batch_is_given_back_when_the_rate_cannot_be_booked(app):
-    database = app.extensions["database"]
-    seed_subscribers(database, 5)
-    broadcast_id = make_broadcast(app, topics=["torture"])
-    start_due(app)
-    plan_all(database, broadcast_id, 100)
     sender = sender_with(app, batch_size=10, sender_threads=1)
-    claimed, _ = sender._claim(broadcast_id, "sender")
+    broadcast_id, claimed = claimed_batch(app, sender, 5, "sender")
 
     import redis
 

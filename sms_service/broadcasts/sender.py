@@ -58,24 +58,33 @@ class BroadcastSender:
         sender's time slice is used up; returns which of those stopped it."""
         token = uuid.uuid4().hex[:16]
         deadline = time.monotonic() + self.settings.slice_seconds
+        limit = self.request_size(broadcast_id)
         stop_beating = self.leases.keep_alive(broadcast_id, token)
         try:
             with ThreadPoolExecutor(self.settings.sender_threads, thread_name_prefix="sender") as pool:
-                reasons = list(pool.map(lambda _: self._loop(broadcast_id, token, deadline),
+                reasons = list(pool.map(lambda _: self._loop(broadcast_id, token, deadline, limit),
                                         range(self.settings.sender_threads)))
         finally:
             stop_beating.set()
             self.leases.end(broadcast_id, token)
         return next((reason for reason in reasons if reason != "drained"), "drained")
 
-    def _loop(self, broadcast_id, token, deadline):
+    def request_size(self, broadcast_id):
+        """Most recipients per request. A slow rate means small requests: one second's worth of
+        the longest text's segments. The texts never change, so this is worked out once a run."""
+        with self.database.engine.connect() as connection:
+            texts = connection.execute(select(Broadcast.texts).where(Broadcast.id == broadcast_id)).scalar_one()
+        segments = max(describe_text(text).segments for text in texts.values())
+        return self.rate_limit.recipients_per_request(segments, self.settings.batch_size)
+
+    def _loop(self, broadcast_id, token, deadline, limit):
         while True:
             reason = self._reason_to_stop(broadcast_id)
             if reason:
                 return reason
             try:
                 with self.database.writer_turn():
-                    rows, planned = self._claim(broadcast_id, token)
+                    rows, planned = self._claim(broadcast_id, token, limit)
             except OperationalError:  # the database was busy too long: nothing was claimed
                 log.warning("database busy claiming a batch; trying again")
                 time.sleep(0.5)
@@ -105,15 +114,11 @@ class BroadcastSender:
             return "outside send window"
         return None
 
-    def _claim(self, broadcast_id, token):
-        """Take up to one request's worth of due messages; returns (rows to send, whether the
-        audience is all written out, or None when rows were claimed but all had texted STOP)."""
+    def _claim(self, broadcast_id, token, limit):
+        """Take up to `limit` due messages; returns (rows to send, whether the audience is all
+        written out, or None when rows were claimed but all had texted STOP)."""
         now = utcnow()
         with self.database.write_transaction() as session:
-            texts = session.scalar(select(Broadcast.texts).where(Broadcast.id == broadcast_id))
-            # A slow rate means small requests: one second's worth of the longest text's segments.
-            segments = max(describe_text(text).segments for text in texts.values())
-            limit = self.rate_limit.recipients_per_request(segments, self.settings.batch_size)
             rows = []
             for due in (OutboundMessage.status == "queued",
                         (OutboundMessage.status == "retry") & (OutboundMessage.retry_at <= now)):
