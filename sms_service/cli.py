@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from sms_service.flows.checker import check_flows
 from sms_service.models import InboundMessage
+from sms_service.quizzes.checks import quiz_warnings
 from sms_service.schema import upgrade_schema
 from sms_service.sms.encoding import character_names, describe_text
 from sms_service.sms.webhooks import INBOUND_JOB
@@ -33,7 +34,10 @@ def flows_check(flows_path):
         click.echo(str(problem), err=True)
     if problems:
         raise SystemExit(1)
-    click.echo(f"flows OK: {len(book.screens)} USSD screens in {', '.join(book.languages)}")
+    for warning in quiz_warnings(book):
+        click.echo(f"warning: {warning}", err=True)
+    quizzes = len(book.quizzes.quizzes) if book.quizzes else 0
+    click.echo(f"flows OK: {len(book.screens)} USSD screens and {quizzes} quizzes in {', '.join(book.languages)}")
 
 
 @sms_cli.command("handle-pending")

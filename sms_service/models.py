@@ -2,7 +2,7 @@
 
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -23,6 +23,8 @@ class Subscriber(Base):
     phone: Mapped[str] = mapped_column(String(16), unique=True)  # E.164
     language: Mapped[str] = mapped_column(String(8), default="en")
     county: Mapped[str | None] = mapped_column(String(32))
+    # A student's school, registered once (SCHOOL by SMS, or on USSD), for quiz leaderboards.
+    school: Mapped[str | None] = mapped_column(String(60))
     # Set by STOP (or AT's opt-out callback): nothing more is sent until the number texts JOIN.
     suppressed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -110,6 +112,9 @@ class Broadcast(Base):
     language: Mapped[str | None] = mapped_column(String(8))
     county: Mapped[str | None] = mapped_column(String(32))
     uses_list: Mapped[bool] = mapped_column(Boolean, default=False)  # audience from an uploaded CSV
+    school: Mapped[str | None] = mapped_column(String(60))  # audience: students of one school
+    # Set when the broadcast pushes a quiz: each recipient gets an attempt and its first question.
+    quiz: Mapped[str | None] = mapped_column(String(32))
     texts: Mapped[dict] = mapped_column(JSON)  # language -> text; "en" always present
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)  # sent even in quiet hours
     send_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # next run, for a template
@@ -167,3 +172,49 @@ class OutboundMessage(Base):
     claim: Mapped[str | None] = mapped_column(String(40))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     retry_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class QuizAttempt(Base):
+    """One student's run through one quiz: at most one per number per quiz, so scores are fair.
+
+    A number has at most one "open" attempt, the one its answers go to. Starting another quiz
+    pauses it (QUIZ <name> resumes it); silence expires it; "finished" and "expired" are final.
+    """
+
+    __tablename__ = "quiz_attempts"
+    __table_args__ = (
+        UniqueConstraint("quiz", "phone"),
+        Index("ix_quiz_attempts_one_open", "phone", unique=True,
+              sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")),
+        Index("ix_quiz_attempts_status_prompted", "status", "last_prompt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    quiz: Mapped[str] = mapped_column(String(32))
+    phone: Mapped[str] = mapped_column(String(16))
+    language: Mapped[str] = mapped_column(String(8))
+    channel: Mapped[str] = mapped_column(String(16))  # where it started: sms, ussd, broadcast
+    status: Mapped[str] = mapped_column(String(16))  # open, paused, finished, expired
+    next_question: Mapped[int] = mapped_column(Integer, default=0)  # 0-based; = count when done
+    score: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_prompt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    reminded_question: Mapped[int | None] = mapped_column(Integer)  # a reminder went for this one
+    deadline_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # time limit
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    broadcast_id: Mapped[int | None] = mapped_column(ForeignKey("broadcasts.id"))
+
+
+class QuizAnswer(Base):
+    """One answer to one question; the unique key keeps the first and refuses any later one."""
+
+    __tablename__ = "quiz_answers"
+    __table_args__ = (UniqueConstraint("attempt_id", "question"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempts.id"))
+    question: Mapped[int] = mapped_column(Integer)  # 0-based
+    choice: Mapped[str] = mapped_column(String(1))  # A-D
+    correct: Mapped[bool] = mapped_column(Boolean)
+    channel: Mapped[str] = mapped_column(String(16))
+    answered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,36 +1,16 @@
 """Keywords texted to the shortcode, end to end: AT's inbound callback, a real RQ worker, the
 official SDK sending the reply over HTTP to the local gateway, and its delivery report back."""
 
-import itertools
 import time
 
 import pytest
 from sqlalchemy import select
 
-from sms_service.local_gateway import messages_for
 from sms_service.models import Consent, InboundMessage, OutboundMessage, PetitionSignature, Subscriber, Subscription
 from sms_service.sms.keywords import read_keyword
+from tests.sms_phone import Texter
 
 PHONE = "+254711082001"
-_ids = itertools.count(1)
-
-
-class Texter:
-    """A phone texting the shortcode and reading what the gateway delivered to it."""
-
-    def __init__(self, app, client, run_jobs, number="0711082001"):
-        self.app, self.client, self.run_jobs, self.number = app, client, run_jobs, number
-
-    def text(self, body):
-        form = {"from": self.number, "to": "21212", "text": body, "date": "2026-11-25 09:00:00",
-                "id": f"inbound-{next(_ids)}-{time.monotonic_ns()}", "networkCode": "63902"}
-        assert self.client.post("/sms/inbound", data=form).status_code == 200
-        self.run_jobs(self.app)
-        return self
-
-    @property
-    def inbox(self):
-        return [m["message"] for m in reversed(messages_for(self.app.extensions["redis"], PHONE))]
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from sms_service.campaigns import petitions, subscribers, subscriptions
+from sms_service.quizzes import schools, ussd_actions
 
 
 @dataclass
@@ -19,14 +20,17 @@ class ActionContext:
     language: str
     channel: str
     answers: dict
+    book: object = None  # the FlowBook, for actions that read definitions (quizzes)
 
 
 @dataclass(frozen=True)
 class Action:
     run: Callable
-    outcomes: frozenset
+    outcomes: frozenset | None  # None: decided per screen (the generated quiz screens)
     params: frozenset  # what the flow passes under `with:`
     answers: frozenset = field(default_factory=frozenset)  # what the user must have answered
+    # Answers the action itself adds for later screens to show, with their longest values.
+    provides: dict = field(default_factory=dict)
 
 
 def _sign_petition(context, petition):
@@ -91,4 +95,16 @@ ACTIONS = {
         params=frozenset(),
         answers=frozenset({"language"}),
     ),
+    "register_school": Action(
+        ussd_actions.register_school,
+        outcomes=frozenset({schools.REGISTERED, schools.ALREADY_REGISTERED}),
+        params=frozenset(),
+        answers=frozenset({"school", "county"}),
+    ),
+    # The generated quiz screens (quizzes/ussd_screens.py) map every outcome themselves.
+    "start_quiz": Action(ussd_actions.start_quiz, outcomes=None, params=frozenset({"quiz"})),
+    "answer_quiz": Action(ussd_actions.answer_quiz, outcomes=None, params=frozenset({"quiz", "question"}),
+                          answers=frozenset({"quiz_choice"})),
+    "finish_quiz": Action(ussd_actions.finish_quiz, outcomes=None, params=frozenset({"quiz"}),
+                          provides=ussd_actions.STANDING_FIELDS),
 }

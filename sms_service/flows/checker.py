@@ -15,6 +15,7 @@ from sms_service.flows.definitions import (
     load_flow_book,
 )
 from sms_service.flows.validators import NAME_MAX_LENGTH, VALIDATORS
+from sms_service.quizzes.checks import check_quiz_book
 from sms_service.sms.encoding import character_names, describe_text
 from sms_service.ussd.screens import (
     USSD_SCREEN_LIMIT,
@@ -52,6 +53,7 @@ def check_flow_book(book):
     problems += _check_graph(book)
     problems += _check_screens(book)
     problems += _check_sms(book)
+    problems += check_quiz_book(book)
     if not problems:  # measuring only makes sense once every reference resolves
         problems += _check_lengths(book)
     return problems
@@ -127,6 +129,8 @@ def _check_screens(book):
     for screen in book.screens.values():
         for option in screen.options:
             saved |= set(option.save)
+        if screen.type == "action" and screen.action in ACTIONS:
+            saved |= set(ACTIONS[screen.action].provides)
     for screen in book.screens.values():
         def problem(message, screen=screen):
             problems.append(Problem(USSD_MENU_FILE, screen.name, message))
@@ -140,9 +144,9 @@ def _check_screens(book):
             if action is None:
                 problem(f"unknown action '{screen.action}' (known: {', '.join(sorted(ACTIONS))})")
                 continue
-            for outcome in sorted(action.outcomes - set(screen.outcomes)):
+            for outcome in sorted((action.outcomes or set()) - set(screen.outcomes)):
                 problem(f"outcome '{outcome}' of {screen.action} leads nowhere (dead end)")
-            for outcome in sorted(set(screen.outcomes) - action.outcomes):
+            for outcome in sorted(set(screen.outcomes) - (action.outcomes or set(screen.outcomes))):
                 problem(f"{screen.action} has no outcome '{outcome}'")
             for param in sorted(set(screen.params) ^ action.params):
                 problem(f"{screen.action} takes {sorted(action.params) or 'no parameters'}, not '{param}'")
@@ -230,6 +234,8 @@ def _longest_values(book, language):
     for screen in book.screens.values():
         if screen.type == "input":
             values[screen.save_as] = VALIDATORS[screen.validate].longest_value
+        if screen.type == "action":
+            values.update(ACTIONS[screen.action].provides)
         for option in screen.options:
             for key, value in option.save.items():
                 values.setdefault(key, str(value))

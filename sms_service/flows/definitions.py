@@ -5,6 +5,8 @@ Layout of the flows folder:
     ussd/messages.yaml  texts the USSD engine itself shows (navigation, errors, resume)
     ussd/menu.yaml      the USSD menu: a start screen and named screens
     sms/keywords.yaml   SMS keywords (with their aliases), topic and language words, replies
+    quizzes/*.yaml      one quiz per file; quizzes/messages.yaml the quiz engine's texts
+                        (each quiz also becomes USSD screens named quiz_..., see quizzes/ussd_screens.py)
 
 Reading never stops at the first mistake: every problem found is collected with its file and
 screen, so that `flask flows check` can list them all at once.
@@ -97,6 +99,7 @@ class FlowBook:
     start: str
     screens: dict  # name -> Screen
     sms: SmsKeywords = None
+    quizzes: object = None  # a QuizBook (sms_service/quizzes/definitions.py)
 
     def message(self, key, language):
         return self.messages[key][language]
@@ -151,6 +154,12 @@ def load_flow_book(flows_path):
         if screen is not None:
             screens[screen.name] = screen
 
+    # Imported here: the quiz modules build on this one's Problem, Screen and Option.
+    from sms_service.quizzes.definitions import read_quiz_book
+    from sms_service.quizzes.ussd_screens import PREFIX, quiz_screens
+
+    quiz_book = read_quiz_book(root, read, problems)
+
     languages = catalog.get("languages") or ()
     if isinstance(languages, str) or not all(isinstance(language, str) for language in languages):
         problems.append(Problem(CATALOG_FILE, None, "'languages' must be a list such as [en, sw]"))
@@ -158,6 +167,10 @@ def load_flow_book(flows_path):
     languages = tuple(languages)
     if not languages:
         problems.append(Problem(CATALOG_FILE, None, "'languages' must list at least one language"))
+    for name in screens:
+        if name.startswith(PREFIX):
+            problems.append(Problem(USSD_MENU_FILE, name, f"names starting '{PREFIX}' are the quizzes' own"))
+    screens.update(quiz_screens(quiz_book, languages))
     book = FlowBook(
         languages=languages,
         default_language=catalog.get("default_language") or (languages[0] if languages else ""),
@@ -167,6 +180,7 @@ def load_flow_book(flows_path):
         start=str(menu.get("start") or ""),
         screens=screens,
         sms=_read_sms_keywords(sms, problems),
+        quizzes=quiz_book,
     )
     return book, problems
 

@@ -28,15 +28,30 @@ class Validator:
     longest_value: str
 
 
+def _plain_words(answer, min_letters, max_length, refusal):
+    """Typed words with spacing tidied; refused when too short, too long or holding hidden characters.
+
+    Control and format characters (NUL, zero-width, direction marks) are never part of a name,
+    and PostgreSQL refuses NUL outright.
+    """
+    words = " ".join(answer.split())
+    letters = sum(ch.isalpha() for ch in words)
+    hidden = any(unicodedata.category(ch).startswith("C") for ch in words)
+    if letters < min_letters or len(words) > max_length or hidden:
+        raise Refused(refusal)
+    return words
+
+
 def _name(answer):
-    name = " ".join(answer.split())
-    letters = sum(ch.isalpha() for ch in name)
-    # Control and format characters (NUL, zero-width, direction marks) are never part of a name,
-    # and PostgreSQL refuses NUL outright.
-    hidden = any(unicodedata.category(ch).startswith("C") for ch in name)
-    if letters < 2 or len(name) > NAME_MAX_LENGTH or hidden:
-        raise Refused("invalid_name")
-    return name
+    return _plain_words(answer, 2, NAME_MAX_LENGTH, "invalid_name")
+
+
+SCHOOL_MAX_LENGTH = 60
+
+
+def _school(answer):
+    """A school's name: longer than a person's, digits allowed ("St. Mary's Girls 2")."""
+    return _plain_words(answer, 3, SCHOOL_MAX_LENGTH, "invalid_school")
 
 
 def _county(answer):
@@ -68,6 +83,7 @@ def _number(answer):
 VALIDATORS = {
     "name": Validator(_name, "W" * NAME_MAX_LENGTH),
     "county": Validator(_county, max(COUNTIES, key=len)),
+    "school": Validator(_school, "W" * SCHOOL_MAX_LENGTH),
     "yes_no": Validator(_yes_no, "True"),
     "number": Validator(_number, "9" * 9),
 }

@@ -1,8 +1,10 @@
-"""What an inbound SMS asks for, and what it does: STOP, JOIN [topic], HELP, ATT <name>, LANG EN/SW.
+"""What an inbound SMS asks for, and what it does: STOP, JOIN [topic], HELP, ATT <name>, LANG EN/SW,
+QUIZ [name], SCHOOL <school>, <county>, and answers to a quiz question.
 
-The first word decides (any case, punctuation ignored). STOP wins over everything, including a
-short message that only mentions it ("pls stop"), and is confirmed once. A suppressed number gets
-no reply to anything but JOIN.
+The first word decides (any case, punctuation ignored). STOP wins over everything, a quiz answer
+included, even a short message that only mentions it ("pls stop"), and is confirmed once. A
+suppressed number gets no reply to anything but JOIN. While a quiz is open, a text that reads
+as an answer ("b", "(b)", "jibu b") answers it; anything else that is no keyword re-asks.
 """
 
 from dataclasses import dataclass, field
@@ -12,8 +14,11 @@ from sms_service.campaigns.subscribers import get_or_create_subscriber, set_lang
 from sms_service.campaigns.suppression import suppress
 from sms_service.flows.definitions import keyword_form
 from sms_service.flows.validators import VALIDATORS, Refused
+from sms_service.quizzes import sms as quiz_sms
+from sms_service.quizzes.answers import parse_answer
+from sms_service.quizzes.attempts import open_attempt, pause_open
 
-KEYWORDS = ("stop", "join", "help", "att", "lang")
+KEYWORDS = ("stop", "join", "help", "att", "lang", "quiz", "school")
 REPLY_KEYS = (
     "stop_confirmed", "joined", "unknown_topic", "help", "att_signed", "att_already_signed",
     "att_needs_name", "language_set", "unknown_language", "unknown",
@@ -27,6 +32,11 @@ class SmsReply:
     key: str
     values: dict = field(default_factory=dict)
     purpose: str = "reply"
+    text: str | None = None  # composed elsewhere (quizzes); `key` then only names it
+
+
+def _quiz_reply(text):
+    return SmsReply("quiz", text=text) if text else None
 
 
 @dataclass(frozen=True)
@@ -61,6 +71,7 @@ def handle_text(session, book, phone, text, may_answer_unknown):
     keyword, rest = read_keyword(book.sms, text)
 
     if keyword == "stop":
+        pause_open(session, phone)  # no reminders; QUIZ <name> takes it up again after JOIN
         newly = suppress(session, phone, CHANNEL, language)
         reply = SmsReply("stop_confirmed", purpose="stop_confirmation") if newly else None
         return Handled("stop", reply, language)
@@ -68,6 +79,15 @@ def handle_text(session, book, phone, text, may_answer_unknown):
         return Handled("join", _join(session, book, phone, rest, language), language)
     if subscriber.suppressed_at is not None:
         return Handled(keyword or "unknown", None, language)  # opted out: nothing but JOIN
+    attempt = open_attempt(session, phone)
+    choice = parse_answer(text) if attempt is not None and keyword is None else None
+    if choice is not None:
+        reply = quiz_sms.answer_by_sms(session, book, attempt, choice, language, bool(subscriber.school))
+        return Handled("quiz_answer", _quiz_reply(reply), language)
+    if keyword == "quiz":
+        return Handled("quiz", _quiz_reply(quiz_sms.start_by_sms(session, book, phone, rest, language)), language)
+    if keyword == "school":
+        return Handled("school", _quiz_reply(quiz_sms.register_by_sms(session, book, phone, rest, language)), language)
     if keyword == "help":
         return Handled("help", SmsReply("help"), language)
     if keyword == "att":
@@ -78,7 +98,11 @@ def handle_text(session, book, phone, text, may_answer_unknown):
             return Handled("lang", SmsReply("unknown_language"), language)
         set_language(session, phone, chosen)
         return Handled("lang", SmsReply("language_set"), chosen)
-    return Handled("unknown", SmsReply("unknown") if may_answer_unknown() else None, language)
+    if not may_answer_unknown():
+        return Handled("unknown", None, language)
+    if attempt is not None:  # in a quiz: a short re-ask, not the general "not understood"
+        return Handled("quiz_reask", _quiz_reply(quiz_sms.reask_by_sms(book, attempt, language)), language)
+    return Handled("unknown", SmsReply("unknown"), language)
 
 
 def _join(session, book, phone, rest, language):
@@ -112,4 +136,6 @@ def _sign(session, phone, rest, language):
 
 
 def reply_text(book, reply, language):
+    if reply.text is not None:
+        return reply.text
     return book.sms.reply(reply.key, language).format(**reply.values)

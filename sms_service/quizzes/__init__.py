@@ -1,0 +1,1 @@
+"""Quizzes: definitions from flows/quizzes, attempts and scoring, and their SMS and USSD faces."""

@@ -1,0 +1,123 @@
+"""Taking a quiz, whatever the channel: starting or resuming an attempt, marking answers, standing.
+
+A number has one attempt per quiz (so a score cannot be improved by retaking) and at most one
+open attempt, the one its answers go to. Answers are marked by a conditional UPDATE: of two
+answers to one question racing in on two workers, only the first moves the attempt on.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from sms_service.broadcasts.schedule import as_utc
+from sms_service.models import QuizAnswer, QuizAttempt, utcnow
+
+OPEN, PAUSED, FINISHED, EXPIRED = "open", "paused", "finished", "expired"
+FINAL = (FINISHED, EXPIRED)
+# What `start` found: a new attempt, a paused one reopened, the open one, or a final one.
+STARTED, RESUMED, CONTINUING, ALREADY_DONE = "started", "resumed", "continuing", "already_done"
+
+
+def open_attempt(session, phone):
+    return session.execute(select(QuizAttempt).where(QuizAttempt.phone == phone, QuizAttempt.status == OPEN)).scalar()
+
+
+def find_attempt(session, quiz_code, phone):
+    return session.execute(
+        select(QuizAttempt).where(QuizAttempt.quiz == quiz_code, QuizAttempt.phone == phone)
+    ).scalar()
+
+
+def pause_open(session, phone, except_quiz=None):
+    """Pause the number's open attempt (another quiz starts, or the number texted STOP)."""
+    query = update(QuizAttempt).where(QuizAttempt.phone == phone, QuizAttempt.status == OPEN)
+    if except_quiz is not None:
+        query = query.where(QuizAttempt.quiz != except_quiz)
+    session.execute(query.values(status=PAUSED).execution_options(synchronize_session=False))
+
+
+def start(session, quiz, phone, language, channel, now=None):
+    """Start `quiz` for `phone`, or take it up again; returns (attempt, what happened)."""
+    now = now or utcnow()
+    attempt = find_attempt(session, quiz.code, phone)
+    if attempt is not None and attempt.status in FINAL:
+        return attempt, ALREADY_DONE
+    pause_open(session, phone, except_quiz=quiz.code)
+    if attempt is None:
+        deadline = now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
+        try:
+            with session.begin_nested():
+                attempt = QuizAttempt(
+                    quiz=quiz.code, phone=phone, language=language, channel=channel, status=OPEN,
+                    next_question=0, score=0, started_at=now, last_prompt_at=now, deadline_at=deadline,
+                )
+                session.add(attempt)
+            return attempt, STARTED
+        except IntegrityError:  # the same number started it at the same moment on another worker
+            attempt = find_attempt(session, quiz.code, phone)
+            return attempt, CONTINUING
+    how = RESUMED if attempt.status == PAUSED else CONTINUING
+    attempt.status, attempt.language, attempt.last_prompt_at = OPEN, language, now
+    session.flush()
+    return attempt, how
+
+
+@dataclass(frozen=True)
+class Marked:
+    counted: bool  # False: not the first answer to this question, or the attempt is closed
+    correct: bool = False
+    question: int = 0  # the question that was answered (0-based)
+    expired: bool = False  # the time limit had passed: the attempt is now closed
+
+
+def mark(session, quiz, attempt, question, choice, channel, now=None):
+    """Record `choice` (A-D) as the answer to `question` of an open attempt, if it is the first."""
+    now = now or utcnow()
+    if attempt.deadline_at is not None and as_utc(attempt.deadline_at) <= now:
+        expire(session, attempt.id, now)
+        session.refresh(attempt)
+        return Marked(counted=False, question=question, expired=True)
+    correct = choice == quiz.questions[question].answer
+    last = question + 1 >= len(quiz.questions)
+    moved = session.execute(
+        update(QuizAttempt)
+        .where(QuizAttempt.id == attempt.id, QuizAttempt.status == OPEN, QuizAttempt.next_question == question)
+        .values(
+            next_question=question + 1, score=QuizAttempt.score + int(correct), last_prompt_at=now,
+            status=FINISHED if last else OPEN, finished_at=now if last else None,
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if moved:
+        session.add(QuizAnswer(attempt_id=attempt.id, question=question, choice=choice, correct=correct,
+                               channel=channel, answered_at=now))
+        session.flush()
+    session.refresh(attempt)
+    return Marked(counted=bool(moved), correct=correct, question=question)
+
+
+def expire(session, attempt_id, now=None):
+    """Close an open or paused attempt for good; True if this call closed it."""
+    return bool(session.execute(
+        update(QuizAttempt)
+        .where(QuizAttempt.id == attempt_id, QuizAttempt.status.in_((OPEN, PAUSED)))
+        .values(status=EXPIRED, finished_at=now or utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount)
+
+
+@dataclass(frozen=True)
+class Standing:
+    score: int
+    count: int  # questions in the quiz
+    rank: int  # 1 + how many closed attempts scored more (ties share a rank)
+    takers: int  # closed attempts of this quiz
+
+
+def standing(session, quiz, attempt):
+    closed = (QuizAttempt.quiz == quiz.code, QuizAttempt.status.in_(FINAL))
+    better = session.scalar(select(func.count()).where(*closed, QuizAttempt.score > attempt.score))
+    takers = session.scalar(select(func.count()).where(*closed))
+    return Standing(score=attempt.score, count=len(quiz.questions), rank=better + 1, takers=max(takers, 1))

@@ -1,0 +1,56 @@
+"""The actions the generated quiz screens run (see ussd_screens.py), and school registration.
+
+They share attempts and scoring with SMS: a student may start a quiz by SMS and go on by USSD.
+"""
+
+from sms_service.quizzes import attempts, schools
+from sms_service.quizzes.attempts import ALREADY_DONE, FINISHED, OPEN
+from sms_service.quizzes.ussd_screens import DONE
+
+CHANNEL = "ussd"
+# What the score screen shows, and the longest value each can take (for `flask flows check`).
+STANDING_FIELDS = {"quiz_score": "99", "quiz_count": "99", "quiz_rank": "999999", "quiz_takers": "999999"}
+
+
+def _where_it_stands(attempt):
+    if attempt.status != OPEN:
+        return DONE
+    return str(attempt.next_question + 1)
+
+
+def start_quiz(context, quiz):
+    definition = context.book.quizzes.quizzes[quiz]
+    attempt, how = attempts.start(context.session, definition, context.phone, context.language, CHANNEL)
+    return DONE if how == ALREADY_DONE else _where_it_stands(attempt)
+
+
+def answer_quiz(context, quiz, question):
+    """Mark the chosen option for `question` (1-based); a question already answered is not re-marked."""
+    definition = context.book.quizzes.quizzes[quiz]
+    attempt, how = attempts.start(context.session, definition, context.phone, context.language, CHANNEL)
+    if how == ALREADY_DONE or attempt.next_question != question - 1:
+        return _where_it_stands(attempt)  # only the first answer counts: on to where it stands
+    marked = attempts.mark(context.session, definition, attempt, question - 1, context.answers["quiz_choice"], CHANNEL)
+    if not marked.counted:
+        return _where_it_stands(attempt)
+    return "right" if marked.correct else "wrong"
+
+
+def finish_quiz(context, quiz):
+    definition = context.book.quizzes.quizzes[quiz]
+    attempt = attempts.find_attempt(context.session, quiz, context.phone)
+    if attempt is None:  # nothing to score (the attempt was never made): show it closed, at zero
+        context.answers.update(quiz_score=0, quiz_count=len(definition.questions), quiz_rank="-", quiz_takers="-")
+        return "closed"
+    standing = attempts.standing(context.session, definition, attempt)
+    context.answers.update(quiz_score=standing.score, quiz_count=standing.count, quiz_rank=standing.rank,
+                           quiz_takers=standing.takers)
+    return "finished" if attempt.status == FINISHED else "closed"
+
+
+def register_school(context):
+    outcome, subscriber = schools.register_school(
+        context.session, context.phone, context.answers["school"], context.answers["county"], context.language
+    )
+    context.answers.update(school=subscriber.school, county=subscriber.county)
+    return outcome
