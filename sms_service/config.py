@@ -35,6 +35,10 @@ DEFAULTS = {
     "BROADCAST_MAX_ATTEMPTS": "5",  # per recipient, on retryable failures
     "BROADCAST_COST_PER_SEGMENT": "0.80",  # KES, for the cost estimate
     "BROADCAST_SLICE_SECONDS": "300",  # a sender job hands over to a fresh one after this
+    # Quizzes (see README "Quizzes"):
+    "QUIZ_REMINDER_MINUTES": "30",  # silence on a question before one reminder
+    "QUIZ_EXPIRY_MINUTES": "1440",  # silence before a quiz closes for good
+    "QUIZ_SWEEP_SECONDS": "60",  # how often reminders and expiries are looked for
     # The local gateway (used when AT_API_KEY is unset):
     "LOCAL_GATEWAY_LATENCY_MS": "0",
     "LOCAL_GATEWAY_FAILURE_RATE": "0",  # share of recipients answered 500 InternalServerError
@@ -57,6 +61,9 @@ NUMBERS = {
     "BROADCAST_MAX_ATTEMPTS": int,
     "BROADCAST_COST_PER_SEGMENT": float,
     "BROADCAST_SLICE_SECONDS": float,
+    "QUIZ_REMINDER_MINUTES": float,
+    "QUIZ_EXPIRY_MINUTES": float,
+    "QUIZ_SWEEP_SECONDS": int,
     "LOCAL_GATEWAY_LATENCY_MS": float,
     "LOCAL_GATEWAY_FAILURE_RATE": float,
     "LOCAL_GATEWAY_DLR_DELAY_MS": float,

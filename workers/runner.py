@@ -6,6 +6,7 @@ import time
 
 from rq import Worker
 
+from sms_service.quizzes.timers import SWEEP_JOB, SWEEP_QUEUED_KEY
 from workers.app_context import worker_app
 
 log = logging.getLogger(__name__)
@@ -21,27 +22,43 @@ def build_worker():
 def run_worker(burst=False):
     """Work until stopped (or, with `burst`, until the queues are empty). True if any job ran.
 
-    A long-running worker also runs the broadcast clock (see `start_broadcast_clock`).
+    A long-running worker also runs the clocks (see `start_clocks`).
     """
     worker = build_worker()
     if not burst:
-        start_broadcast_clock(worker_app().extensions["broadcasts"])
+        start_clocks(worker_app())
     return worker.work(with_scheduler=True, burst=burst)
 
 
-def start_broadcast_clock(broadcasts):
-    """Queue the broadcast tick at once and then every BROADCAST_TICK_SECONDS, from a thread.
+def start_clocks(app):
+    """Queue the periodic jobs, each at once and then at its interval, from threads: the
+    broadcast tick every BROADCAST_TICK_SECONDS, the quiz sweep every QUIZ_SWEEP_SECONDS.
 
     Not through RQ's scheduler: after a worker is killed, its scheduler lock keeps a new
     worker's scheduler idle for a minute or two, and recovering from that kill is the tick's
-    job. The thread only talks to Redis; the tick itself runs as a job like any other.
+    job. The threads only talk to Redis; the jobs themselves run like any other.
     """
-    def queue_ticks():
+    broadcasts = app.extensions["broadcasts"]
+    _every(broadcasts.settings.tick_seconds, broadcasts.dispatch.tick_now, "broadcast-clock")
+    _every(app.config["QUIZ_SWEEP_SECONDS"], lambda: queue_quiz_sweep(app), "quiz-clock")
+
+
+def queue_quiz_sweep(app):
+    """Queue the quiz sweep unless a worker queued one within the interval (every worker runs
+    the clock; one sweep per interval is enough)."""
+    seconds = app.config["QUIZ_SWEEP_SECONDS"]
+    queue = app.extensions["queue"]
+    if queue.connection.set(SWEEP_QUEUED_KEY, 1, nx=True, ex=max(1, seconds)):
+        queue.enqueue(SWEEP_JOB, result_ttl=0, job_timeout=max(60, seconds * 2))
+
+
+def _every(seconds, queue_job, name):
+    def loop():
         while True:
             try:
-                broadcasts.dispatch.tick_now()
+                queue_job()
             except Exception:  # Redis away for a moment: the next round tries again
-                log.exception("could not queue the broadcast tick")
-            time.sleep(broadcasts.settings.tick_seconds)
+                log.exception("%s could not queue its job", name)
+            time.sleep(seconds)
 
-    threading.Thread(target=queue_ticks, daemon=True, name="broadcast-clock").start()
+    threading.Thread(target=loop, daemon=True, name=name).start()

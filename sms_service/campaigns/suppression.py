@@ -5,6 +5,7 @@ from sqlalchemy import select, update
 from sms_service.campaigns.consents import record_consent
 from sms_service.campaigns.subscribers import get_or_create_subscriber
 from sms_service.models import Subscriber, Subscription, utcnow
+from sms_service.quizzes.attempts import pause_open
 
 
 def suppress(session, phone, channel, language):
@@ -20,6 +21,7 @@ def suppress(session, phone, channel, language):
         .values(withdrawn_at=now)
     )
     record_consent(session, subscriber, "updates:all", False, channel)
+    pause_open(session, phone)  # no quiz reminders either; QUIZ <name> takes it up after JOIN
     return True
 
 

@@ -16,7 +16,7 @@ from sms_service.flows.definitions import keyword_form
 from sms_service.flows.validators import VALIDATORS, Refused
 from sms_service.quizzes import sms as quiz_sms
 from sms_service.quizzes.answers import parse_answer
-from sms_service.quizzes.attempts import open_attempt, pause_open
+from sms_service.quizzes.attempts import open_attempt
 
 KEYWORDS = ("stop", "join", "help", "att", "lang", "quiz", "school")
 REPLY_KEYS = (
@@ -71,7 +71,6 @@ def handle_text(session, book, phone, text, may_answer_unknown):
     keyword, rest = read_keyword(book.sms, text)
 
     if keyword == "stop":
-        pause_open(session, phone)  # no reminders; QUIZ <name> takes it up again after JOIN
         newly = suppress(session, phone, CHANNEL, language)
         reply = SmsReply("stop_confirmed", purpose="stop_confirmation") if newly else None
         return Handled("stop", reply, language)
