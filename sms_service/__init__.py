@@ -62,11 +62,12 @@ def create_app(config=None):
 
     from sms_service import cli, health, local_gateway
     from sms_service.broadcasts.cli import broadcasts_cli
+    from sms_service.quizzes.cli import quizzes_cli
     from sms_service.sms import webhooks as sms_webhooks
     from sms_service.ussd import webhook as ussd_webhook
 
     app.register_blueprint(health.blueprint)
-    for command in (cli.db_cli, cli.flows_cli, cli.sms_cli, broadcasts_cli):
+    for command in (cli.db_cli, cli.flows_cli, cli.sms_cli, broadcasts_cli, quizzes_cli):
         app.cli.add_command(command)
     if not settings["AT_API_KEY"]:
         app.register_blueprint(local_gateway.blueprint)

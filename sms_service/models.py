@@ -200,7 +200,6 @@ class QuizAttempt(Base):
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_prompt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     reminded_question: Mapped[int | None] = mapped_column(Integer)  # a reminder went for this one
-    deadline_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # time limit
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     broadcast_id: Mapped[int | None] = mapped_column(ForeignKey("broadcasts.id"))
 

@@ -19,7 +19,7 @@ BROADCAST_SETTINGS = {
 def make_broadcast(app, texts=None, **fields):
     with app.extensions["database"].write_transaction() as session:
         broadcast = service.create_broadcast(
-            session, app.extensions["flow_book"], name="test", texts=texts or {"en": "Hello from Haki"},
+            session, app.extensions["flow_book"], name="test", texts={"en": "Hello from Haki"} if texts is None else texts,
             created_by="tests", **fields,
         )
         return broadcast.id

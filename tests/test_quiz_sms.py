@@ -166,7 +166,7 @@ def test_an_unknown_quiz_lists_the_real_ones(student):
 def test_an_answer_after_the_time_limit_closes_the_quiz(student):
     student.text("QUIZ ATT").text("B")
     with student.app.extensions["database"].transaction() as session:
-        session.execute(update(QuizAttempt).values(deadline_at=utcnow() - timedelta(seconds=1)))
+        session.execute(update(QuizAttempt).values(started_at=utcnow() - timedelta(minutes=30, seconds=1)))
     student.text("A")
     assert student.last == "Time is up for the Arms Trade Treaty quiz: 1 of 4 right."
     [attempt] = attempts(student.app)

@@ -91,7 +91,7 @@ def test_a_quiz_left_unanswered_expires_with_its_score(student):
 def test_the_time_limit_closes_a_quiz_at_the_next_sweep(student):
     student.text("QUIZ ATT")
     with student.app.extensions["database"].transaction() as session:
-        session.execute(update(QuizAttempt).values(deadline_at=utcnow() - timedelta(seconds=1)))
+        session.execute(update(QuizAttempt).values(started_at=utcnow() - timedelta(minutes=30, seconds=1)))
     sweep(student)
     assert student.last == "Time is up for the Arms Trade Treaty quiz: 0 of 4 right."
 

@@ -1,8 +1,9 @@
 """Who a broadcast reaches, as SQL: never loaded into memory, only counted, written out in
 chunks (planner.py) and streamed.
 
-An audience is either the subscribers of some topics (optionally of one language and one
-county), one row each however many of the topics they follow, or an uploaded CSV list. Numbers
+An audience is either the subscribers of some topics and/or the students of a school
+(optionally of one language and one county), one row each however many of the topics they
+follow, or an uploaded CSV list. Numbers
 that texted STOP are left out here and checked again at send time (sender.py).
 """
 
@@ -40,13 +41,17 @@ class Audience:
             return query.select_from(BroadcastListNumber).outerjoin(
                 Subscriber, Subscriber.phone == BroadcastListNumber.phone
             ).where(BroadcastListNumber.broadcast_id == broadcast.id)
-        query = query.select_from(Subscriber).where(
-            exists().where(
-                Subscription.subscriber_id == Subscriber.id,
-                Subscription.topic.in_(broadcast.topics),
-                Subscription.withdrawn_at.is_(None),
+        query = query.select_from(Subscriber)
+        if broadcast.topics:
+            query = query.where(
+                exists().where(
+                    Subscription.subscriber_id == Subscriber.id,
+                    Subscription.topic.in_(broadcast.topics),
+                    Subscription.withdrawn_at.is_(None),
+                )
             )
-        )
+        if broadcast.school:  # students who registered this school (SCHOOL ..., or on USSD)
+            query = query.where(func.lower(Subscriber.school) == broadcast.school.lower())
         if broadcast.language:
             query = query.where(Subscriber.language == broadcast.language)
         if broadcast.county:

@@ -30,8 +30,10 @@ def _fail(message):
 
 @broadcasts_cli.command("create")
 @click.option("--name", required=True, help="A label for staff, e.g. 'ATT week reminder'.")
-@click.option("--text", "texts", type=(str, str), multiple=True, required=True, metavar="LANG TEXT",
+@click.option("--text", "texts", type=(str, str), multiple=True, metavar="LANG TEXT",
               help="The text in one language: --text en '...' --text sw '...'. English is required.")
+@click.option("--quiz", help="Push this quiz (its first question is the text): each recipient starts it.")
+@click.option("--school", help="Send to the students who registered this school.")
 @click.option("--topic", "topics", multiple=True, help="Send to subscribers of this topic (repeatable).")
 @click.option("--language", help="Only subscribers who chose this language (en, sw).")
 @click.option("--county", help="Only subscribers in this county.")
@@ -43,7 +45,8 @@ def _fail(message):
 @click.option("--by", "created_by", default=None, help="Who is sending (default: your login name).")
 @click.option("--preview", "preview_only", is_flag=True, help="Show count, segments and cost; save nothing.")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-def create(name, texts, topics, language, county, csv_path, at_text, repeat, urgent, created_by, preview_only, yes):
+def create(name, texts, quiz, school, topics, language, county, csv_path, at_text, repeat, urgent, created_by,
+           preview_only, yes):
     """Create a broadcast: shows recipients, segments and cost, then asks to confirm."""
     runtime = _runtime()
     numbers = _read_list(csv_path) if csv_path else None
@@ -57,7 +60,8 @@ def create(name, texts, topics, language, county, csv_path, at_text, repeat, urg
             broadcast = service.create_broadcast(
                 session, current_app.extensions["flow_book"], name=name, texts=dict(texts),
                 created_by=created_by or getpass.getuser(), send_at=send_at, topics=topics,
-                language=language, county=county, numbers=numbers, urgent=urgent, recurrence=repeat,
+                language=language, county=county, school=school, numbers=numbers, urgent=urgent,
+                recurrence=repeat, quiz=quiz,
             )
         except (service.BroadcastError, ScheduleError) as error:
             _fail(str(error))

@@ -11,6 +11,7 @@ from sqlalchemy import func, insert, literal, select, update
 
 from sms_service.broadcasts.audience import Audience
 from sms_service.models import Broadcast, OutboundMessage, utcnow
+from sms_service.quizzes.attempts import start_pushed_attempts
 
 PURPOSE = "broadcast"
 _COLUMNS = ("phone", "text", "purpose", "broadcast_id", "status", "attempts", "created_at", "updated_at")
@@ -39,6 +40,9 @@ def plan_next_chunk(database, broadcast_id, chunk_size):
         statement = insert(OutboundMessage.__table__).from_select(_COLUMNS, rows)
         # Counted from RETURNING: psycopg reports no rowcount for INSERT ... SELECT.
         added = len(session.execute(statement.returning(literal(1))).all())
+        if broadcast.quiz:  # each recipient starts the quiz whose first question they are sent
+            recipients = audience.select(audience.phone, audience.language).where(after, audience.key <= last)
+            start_pushed_attempts(session, broadcast.quiz, broadcast.id, recipients, now)
         broadcast.planned_through = last
         return added
 

@@ -14,9 +14,11 @@ from sms_service.broadcasts.audience import FALLBACK_LANGUAGE
 from sms_service.broadcasts.schedule import EVERY, as_utc, check_recurrence, next_occurrence
 from sms_service.kenya import find_county
 from sms_service.models import Broadcast, BroadcastListNumber, OutboundMessage, utcnow
+from sms_service.quizzes.texts import opening
 
 FINISHED = ("completed", "cancelled")
-COPIED_FIELDS = ("name", "topics", "language", "county", "uses_list", "texts", "urgent", "created_by")
+COPIED_FIELDS = ("name", "topics", "language", "county", "school", "uses_list", "texts", "urgent", "quiz",
+                 "created_by")
 
 
 class BroadcastError(ValueError):
@@ -24,22 +26,26 @@ class BroadcastError(ValueError):
 
 
 def create_broadcast(session, book, *, name, texts, created_by, send_at=None, topics=(), language=None,
-                     county=None, numbers=None, urgent=False, recurrence=None):
+                     county=None, school=None, numbers=None, urgent=False, recurrence=None, quiz=None):
     """A new broadcast (status scheduled, or recurring with `recurrence`); `send_at` None is now.
 
-    The audience is `topics` (with optional `language` and `county` filters) or `numbers` (an
-    uploaded list, already E.164). Texts are per language; English is required as the fallback.
+    The audience is `topics` and/or a `school` (with optional `language` and `county` filters) or
+    `numbers` (an uploaded list, already E.164). Texts are per language; English is required as
+    the fallback. With `quiz`, the texts are that quiz's opening and each recipient starts it.
     """
+    school = " ".join((school or "").split()) or None
+    if quiz is not None:
+        texts = _quiz_opening(book, quiz, texts)
     texts = {language_code: text.strip() for language_code, text in texts.items() if text and text.strip()}
     if FALLBACK_LANGUAGE not in texts:
         raise BroadcastError("an English text is required: it goes to everyone without a text in their language")
     unknown = sorted(set(texts) - set(book.languages))
     if unknown:
         raise BroadcastError(f"no such language: {', '.join(unknown)} (known: {', '.join(book.languages)})")
-    if numbers is not None and (topics or language or county):
-        raise BroadcastError("choose topics (with language/county filters) or a CSV list, not both")
-    if numbers is None and not topics:
-        raise BroadcastError("choose at least one topic, or a CSV list of numbers")
+    if numbers is not None and (topics or language or county or school):
+        raise BroadcastError("choose topics or a school (with language/county filters) or a CSV list, not both")
+    if numbers is None and not topics and not school:
+        raise BroadcastError("choose at least one topic, a school, or a CSV list of numbers")
     if numbers is not None and not numbers:
         raise BroadcastError("the CSV list has no usable numbers")
     bad_topics = sorted(set(topics) - set(book.topics))
@@ -60,8 +66,8 @@ def create_broadcast(session, book, *, name, texts, created_by, send_at=None, to
             send_at = next_occurrence(recurrence, start, start - timedelta(seconds=1))
     broadcast = Broadcast(
         name=name.strip()[:80] or "untitled", status="recurring" if recurrence else "scheduled",
-        topics=sorted(set(topics)), language=language or None, county=county, uses_list=numbers is not None,
-        texts=texts, urgent=urgent, send_at=as_utc(send_at) if send_at else now, recurrence=recurrence,
+        topics=sorted(set(topics)), language=language or None, county=county, school=school,
+        uses_list=numbers is not None, texts=texts, urgent=urgent, quiz=quiz, send_at=as_utc(send_at) if send_at else now, recurrence=recurrence,
         created_by=created_by, created_at=now, planned_through=0,
     )
     session.add(broadcast)
@@ -72,6 +78,17 @@ def create_broadcast(session, book, *, name, texts, created_by, send_at=None, to
             session.execute(insert(table), [{"broadcast_id": broadcast.id, "phone": number}
                                             for number in numbers[start:start + 5000]])
     return broadcast
+
+
+def _quiz_opening(book, code, texts):
+    """A quiz broadcast's texts: the quiz's own opening (intro and first question) per language."""
+    definition = book.quizzes.quizzes.get(code) if book.quizzes else None
+    if definition is None:
+        known = ", ".join(book.quizzes.quizzes) if book.quizzes else ""
+        raise BroadcastError(f"no such quiz: {code} (known: {known})")
+    if any(text and text.strip() for text in texts.values()):
+        raise BroadcastError("a quiz broadcast sends the quiz's first question: give no text of your own")
+    return {language: opening(book, definition, 0, language) for language in book.languages}
 
 
 def get_broadcast(session, broadcast_id):

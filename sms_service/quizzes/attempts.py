@@ -8,7 +8,7 @@ answers to one question racing in on two workers, only the first moves the attem
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 
 from sms_service.broadcasts.schedule import as_utc
@@ -46,12 +46,11 @@ def start(session, quiz, phone, language, channel, now=None):
         return attempt, ALREADY_DONE
     pause_open(session, phone, except_quiz=quiz.code)
     if attempt is None:
-        deadline = now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
         try:
             with session.begin_nested():
                 attempt = QuizAttempt(
                     quiz=quiz.code, phone=phone, language=language, channel=channel, status=OPEN,
-                    next_question=0, score=0, started_at=now, last_prompt_at=now, deadline_at=deadline,
+                    next_question=0, score=0, started_at=now, last_prompt_at=now,
                 )
                 session.add(attempt)
             return attempt, STARTED
@@ -62,6 +61,32 @@ def start(session, quiz, phone, language, channel, now=None):
     attempt.status, attempt.language, attempt.last_prompt_at = OPEN, language, now
     session.flush()
     return attempt, how
+
+
+def start_pushed_attempts(session, quiz_code, broadcast_id, recipients, now):
+    """Start `quiz_code` for every (phone, language) row of `recipients`, a select, in the
+    database: a broadcast pushing a quiz to a school or festival starts it for each recipient.
+
+    Their open attempts at other quizzes are paused, as when they text QUIZ <name>. A recipient
+    who already has an attempt at this quiz keeps it as it is (a quiz is taken once).
+    """
+    phones = select(recipients.subquery().c[0])
+    session.execute(
+        update(QuizAttempt)
+        .where(QuizAttempt.status == OPEN, QuizAttempt.quiz != quiz_code, QuizAttempt.phone.in_(phones))
+        .values(status=PAUSED)
+        .execution_options(synchronize_session=False)
+    )
+    chunk = recipients.subquery()
+    phone, language = chunk.c[0], chunk.c[1]
+    already = select(QuizAttempt.id).where(QuizAttempt.quiz == quiz_code, QuizAttempt.phone == phone)
+    rows = select(
+        literal(quiz_code), phone, language, literal("broadcast"), literal(OPEN), literal(0), literal(0),
+        literal(now), literal(now), literal(broadcast_id),
+    ).where(~already.exists())
+    columns = ("quiz", "phone", "language", "channel", "status", "next_question", "score", "started_at",
+               "last_prompt_at", "broadcast_id")
+    session.execute(insert(QuizAttempt.__table__).from_select(columns, rows))
 
 
 @dataclass(frozen=True)
@@ -75,7 +100,7 @@ class Marked:
 def mark(session, quiz, attempt, question, choice, channel, now=None):
     """Record `choice` (A-D) as the answer to `question` of an open attempt, if it is the first."""
     now = now or utcnow()
-    if attempt.deadline_at is not None and as_utc(attempt.deadline_at) <= now:
+    if quiz.time_limit_minutes and as_utc(attempt.started_at) + timedelta(minutes=quiz.time_limit_minutes) <= now:
         expire(session, attempt.id, now)
         session.refresh(attempt)
         return Marked(counted=False, question=question, expired=True)

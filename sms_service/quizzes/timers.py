@@ -9,7 +9,7 @@ and one "time is up" per attempt.
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, or_, select, update
 
 from sms_service.models import QuizAttempt, utcnow
 from sms_service.quizzes import attempts, texts
@@ -64,10 +64,15 @@ def expire_silent(session, book, timings, now=None):
     """Close attempts silent for `expire_after` or past their time limit; a closed open one gets
     its score. Returns message ids."""
     now = now or utcnow()
+    # A time limit counts from the start and is read from the definition, so a changed limit applies.
+    past_limit = [
+        and_(QuizAttempt.quiz == quiz.code, QuizAttempt.started_at <= now - timedelta(minutes=quiz.time_limit_minutes))
+        for quiz in book.quizzes.quizzes.values() if quiz.time_limit_minutes
+    ]
     due = session.execute(
         select(QuizAttempt)
         .where(QuizAttempt.status.in_((OPEN, PAUSED)),
-               or_(QuizAttempt.last_prompt_at <= now - timings.expire_after, QuizAttempt.deadline_at <= now))
+               or_(QuizAttempt.last_prompt_at <= now - timings.expire_after, *past_limit))
         .limit(BATCH)
     ).scalars().all()
     message_ids = []

@@ -34,7 +34,6 @@ def upgrade():
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("last_prompt_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("reminded_question", sa.Integer),
-        sa.Column("deadline_at", sa.DateTime(timezone=True)),
         sa.Column("finished_at", sa.DateTime(timezone=True)),
         sa.Column("broadcast_id", sa.Integer, sa.ForeignKey("broadcasts.id")),
         sa.UniqueConstraint("quiz", "phone"),

@@ -1,0 +1,66 @@
+"""`flask quizzes ...`: staff see how quizzes went and export every attempt as CSV."""
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from sms_service.quizzes.results import quiz_results, write_export
+
+quizzes_cli = AppGroup("quizzes", help="Quiz results and exports.")
+
+
+def _quiz(code):
+    book = current_app.extensions["flow_book"]
+    quiz = book.quizzes.quizzes.get(code) if book.quizzes else None
+    if quiz is None:
+        known = ", ".join(book.quizzes.quizzes) if book.quizzes else "none"
+        raise click.ClickException(f"no quiz {code!r} (known: {known})")
+    return quiz
+
+
+@quizzes_cli.command("list")
+def list_quizzes():
+    """Every quiz with how many took it."""
+    book = current_app.extensions["flow_book"]
+    with current_app.extensions["database"].transaction() as session:
+        for quiz in book.quizzes.quizzes.values():
+            results = quiz_results(session, quiz)
+            taken = ", ".join(f"{count} {status}" for status, count in sorted(results.statuses.items())) or "not taken yet"
+            click.echo(f"{quiz.code:<12} {len(quiz.questions)} questions  {taken}  {quiz.name['en']}")
+
+
+@quizzes_cli.command("results")
+@click.argument("code")
+def results(code):
+    """How a quiz went: per question (and the wrong answer most chosen), per school, per county."""
+    quiz = _quiz(code)
+    with current_app.extensions["database"].transaction() as session:
+        found = quiz_results(session, quiz)
+    statuses = ", ".join(f"{count} {status}" for status, count in sorted(found.statuses.items())) or "none"
+    click.echo(f"{found.name} ({found.code}): attempts {statuses}; average {found.average:.2f} of {found.questions_count}")
+    for question in found.questions:
+        choices = " ".join(f"{letter}:{count}" for letter, count in question.choices.items())
+        wrong = f", most chosen wrong: {question.most_chosen_wrong}" if question.most_chosen_wrong else ""
+        click.echo(f"  Q{question.number} {question.share_correct:.0%} right of {question.answered} "
+                   f"(answer {question.answer}; {choices}{wrong})  {question.text}")
+    for title, groups in (("schools", found.schools), ("counties", found.counties)):
+        click.echo(f"{title}:" if groups else f"{title}: none registered yet")
+        for rank, group in enumerate(groups, 1):
+            click.echo(f"  {rank:>3}. {group.name}: average {group.average:.2f}, best {group.best}, {group.takers} took it")
+
+
+@quizzes_cli.command("export")
+@click.argument("code")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="A file (default: standard output).")
+def export(code, output):
+    """Every attempt at a quiz as CSV: number, school, county, channel, status, score, each choice."""
+    quiz = _quiz(code)
+    with current_app.extensions["database"].transaction() as session:
+        if output:
+            with open(output, "w", newline="", encoding="utf-8") as handle:
+                written = write_export(session, quiz, handle)
+            click.echo(f"{written} attempts written to {output}", err=True)
+        else:
+            write_export(session, quiz, sys.stdout)
