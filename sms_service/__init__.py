@@ -105,7 +105,7 @@ def _checked_flows(flows_path):
 
 def _ussd_conversation(settings, book, database, redis):
     def perform(action_name, params, position):
-        with database.transaction() as session:
+        with database.write_transaction() as session:
             context = ActionContext(session, position.phone, position.language, "ussd", position.answers, book)
             outcome = ACTIONS[action_name].run(context, **params)
             return outcome, context.language

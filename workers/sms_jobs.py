@@ -15,7 +15,7 @@ def handle_inbound_sms(inbound_id):
     """Act on a stored inbound message (once) and queue its reply."""
     app = worker_app()
     book, database = app.extensions["flow_book"], app.extensions["database"]
-    with database.transaction() as session:
+    with database.write_transaction() as session:
         inbound = session.get(InboundMessage, inbound_id)
         if inbound is None or inbound.handled_at is not None:
             return None

@@ -43,7 +43,7 @@ def deliver(database, sms_client, message_id, redis=None):
 
     With `redis`, a delivery report that raced ahead of our record of the send is applied too.
     """
-    with database.transaction() as session:
+    with database.write_transaction() as session:
         message = session.get(OutboundMessage, message_id)
         if message is None or message.status not in SENDABLE:
             return message.status if message else "missing"

@@ -90,6 +90,6 @@ def opt_out():
     required_fields(request.form, ("phoneNumber",))
     phone = phone_field(request.form, "phoneNumber")
     book = current_app.extensions["flow_book"]
-    with current_app.extensions["database"].transaction() as session:
+    with current_app.extensions["database"].write_transaction() as session:
         suppress(session, phone, "at_opt_out", book.default_language)
     return _plain("ok")
