@@ -36,11 +36,12 @@ SCREEN_TYPES = {
 @dataclass(frozen=True)
 class Problem:
     file: str
-    screen: str | None
+    screen: str | None  # or, with `kind` "question", a quiz question's number
     message: str
+    kind: str = "screen"
 
     def __str__(self):
-        where = f"{self.file}: screen '{self.screen}'" if self.screen else self.file
+        where = f"{self.file}: {self.kind} '{self.screen}'" if self.screen else self.file
         return f"{where}: {self.message}"
 
 

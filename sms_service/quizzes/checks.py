@@ -73,11 +73,11 @@ def _check_quiz(book, quiz):
     def missing(texts_by_language, what, where=None):
         for language in book.languages:
             if not texts_by_language.get(language):
-                problems.append(Problem(quiz.file, where, f"{what} has no {language} text"))
+                problems.append(Problem(quiz.file, where, f"{what} has no {language} text", "question"))
 
     missing(quiz.name, "the quiz name")
     for number, question in enumerate(quiz.questions, 1):
-        where = f"question {number}"
+        where = str(number)
         missing(question.text, "the question", where)
         missing(question.explanation, "the explanation", where)
         for letter, label in zip(question.letters, question.options):
@@ -92,7 +92,7 @@ def _measure(book):
     for language in book.languages:
         for quiz in book.quizzes.quizzes.values():
             for index in range(len(quiz.questions)):
-                where = f"question {index + 1}"
+                where = str(index + 1)
                 _measure_sms(found, quiz.file, where, f"{language} prompt", texts.prompt(book, quiz, index, language))
                 _measure_sms(found, quiz.file, where, f"{language} explanation",
                              texts.feedback(book, quiz, index, language, correct=False))
@@ -106,8 +106,10 @@ def _measure_sms(found, file, where, what, text):
     report = describe_text(text)
     if not report.is_gsm7:
         shown = ", ".join(character_names(report.forcing_ucs2))
-        problems.append(Problem(file, where, f"would go UCS-2 ({what}) because of {shown}"))
+        problems.append(Problem(file, where, f"would go UCS-2 ({what}) because of {shown}", "question"))
     elif report.segments > MAX_SEGMENTS:
-        problems.append(Problem(file, where, f"is over {MAX_SEGMENTS} SMS segments ({what}: {report.length} characters)"))
+        problems.append(Problem(file, where, f"is over {MAX_SEGMENTS} SMS segments ({what}: {report.length} characters)",
+                                "question"))
     elif report.length > SMS_SEGMENT:
-        warnings.append(Problem(file, where, f"takes {report.segments} SMS segments ({what}: {report.length} characters, one holds {SMS_SEGMENT})"))
+        warnings.append(Problem(file, where, f"takes {report.segments} SMS segments ({what}: {report.length} characters, "
+                                             f"one holds {SMS_SEGMENT})", "question"))

@@ -77,7 +77,7 @@ def read_quiz_book(root, read, problems):
 
 def _read_quiz(code, file, raw, problems):
     def problem(message, where=None):
-        problems.append(Problem(file, where, message))
+        problems.append(Problem(file, where, message, "question"))
 
     if not raw:
         return None
@@ -96,7 +96,7 @@ def _read_quiz(code, file, raw, problems):
         raw_questions = []
     questions = []
     for number, raw_question in enumerate(raw_questions, 1):
-        question = _read_question(raw_question, f"question {number}", problem)
+        question = _read_question(raw_question, str(number), problem)
         if question is not None:
             questions.append(question)
     return Quiz(
