@@ -88,3 +88,30 @@ def test_the_quiz_menu_in_kiswahili(app, phone):
     phone.dial().answer_all("6", "2")  # Language/Lugha -> Kiswahili
     phone.dial().answer(QUIZZES).assert_see("Chemsha bongo", "3. Komesha mateso", "4. Sajili shule yako")
     phone.answer("3").assert_see("S1/4 Je, Kenya inaweza", "2. Hapana, kamwe")
+
+
+def test_a_quiz_that_lost_questions_while_open_closes_with_what_was_answered(make_app, tmp_path):
+    import shutil
+
+    import yaml
+
+    from sms_service.config import PROJECT_ROOT
+    from sms_service.quizzes.sms import answer_by_sms
+
+    first = make_app()
+    UssdPhone(first.test_client(), NUMBER).dial().answer_all(QUIZZES, "1", "2", "1", "2", "1").assert_see("Q3/4")
+    shorter = tmp_path / "flows"
+    shutil.copytree(PROJECT_ROOT / "flows", shorter)
+    att = shorter / "quizzes" / "att.yaml"
+    data = yaml.safe_load(att.read_text())
+    data["questions"] = data["questions"][:2]
+    att.write_text(yaml.safe_dump(data, allow_unicode=True))
+    app = make_app(FLOWS_PATH=str(shorter))
+    book = app.extensions["flow_book"]
+    with app.extensions["database"].write_transaction() as session:
+        attempt = session.execute(select(QuizAttempt)).scalar_one()
+        reply = answer_by_sms(session, book, attempt, "B", "en", registered=False)
+    assert reply == "Time is up for the Arms Trade Treaty quiz: 2 of 2 right."
+    assert attempt_of(app).status == "expired"
+    UssdPhone(app.test_client(), NUMBER).dial().answer_all(QUIZZES, "1").assert_ended().assert_see(
+        "This quiz is closed: 2 of 2 right.")

@@ -30,6 +30,12 @@ def find_attempt(session, quiz_code, phone):
     ).scalar()
 
 
+def has_question_due(quiz, attempt):
+    """False when an open attempt stands past the quiz's end: questions were taken out of the
+    definition while it was open. Callers then close it with what was answered."""
+    return attempt.next_question < len(quiz.questions)
+
+
 def pause_open(session, phone, except_quiz=None):
     """Pause the number's open attempt (another quiz starts, or the number texted STOP)."""
     query = update(QuizAttempt).where(QuizAttempt.phone == phone, QuizAttempt.status == OPEN)

@@ -30,6 +30,10 @@ def answer_by_sms(session, book, attempt, choice, language, registered):
     if quiz is None:  # the quiz was taken out of flows/ while this attempt was open
         attempts.expire(session, attempt.id)
         return None
+    if not attempts.has_question_due(quiz, attempt):  # it lost questions while open: close it
+        attempts.expire(session, attempt.id)
+        session.refresh(attempt)
+        return texts.result(book, quiz, attempts.standing(session, quiz, attempt), language, "expired")
     index = attempt.next_question
     if choice not in quiz.questions[index].letters:
         return texts.reask(book, quiz, index, language)
@@ -49,7 +53,9 @@ def answer_by_sms(session, book, attempt, choice, language, registered):
 
 def reask_by_sms(book, attempt, language):
     quiz = book.quizzes.quizzes.get(attempt.quiz)
-    return texts.reask(book, quiz, attempt.next_question, language) if quiz else None
+    if quiz is None or not attempts.has_question_due(quiz, attempt):
+        return None  # nothing to ask; the next answer or the sweep closes it
+    return texts.reask(book, quiz, attempt.next_question, language)
 
 
 def register_by_sms(session, book, phone, rest, language):
@@ -62,6 +68,6 @@ def register_by_sms(session, book, phone, rest, language):
 
 
 def _where_it_stands(session, book, quiz, attempt, language):
-    if attempt.status == OPEN:
+    if attempt.status == OPEN and attempts.has_question_due(quiz, attempt):
         return texts.prompt(book, quiz, attempt.next_question, language)
     return texts.result(book, quiz, attempts.standing(session, quiz, attempt), language)

@@ -51,7 +51,7 @@ def send_reminders(session, book, timings, now=None):
         ).rowcount
         attempt = session.get(QuizAttempt, attempt_id)
         quiz = book.quizzes.quizzes.get(attempt.quiz)
-        if not claimed or quiz is None:
+        if not claimed or quiz is None or not attempts.has_question_due(quiz, attempt):
             continue
         language = attempt.language
         text = texts.fill(book, "reminder", language, name=quiz.name[language]) + "\n" + texts.prompt(

@@ -12,8 +12,8 @@ CHANNEL = "ussd"
 STANDING_FIELDS = {"quiz_score": "99", "quiz_count": "99", "quiz_rank": "999999", "quiz_takers": "999999"}
 
 
-def _where_it_stands(attempt):
-    if attempt.status != OPEN:
+def _where_it_stands(attempt, quiz):
+    if attempt.status != OPEN or not attempts.has_question_due(quiz, attempt):
         return DONE
     return str(attempt.next_question + 1)
 
@@ -21,7 +21,7 @@ def _where_it_stands(attempt):
 def start_quiz(context, quiz):
     definition = context.book.quizzes.quizzes[quiz]
     attempt, how = attempts.start(context.session, definition, context.phone, context.language, CHANNEL)
-    return DONE if how == ALREADY_DONE else _where_it_stands(attempt)
+    return DONE if how == ALREADY_DONE else _where_it_stands(attempt, definition)
 
 
 def answer_quiz(context, quiz, question):
@@ -29,10 +29,10 @@ def answer_quiz(context, quiz, question):
     definition = context.book.quizzes.quizzes[quiz]
     attempt, how = attempts.start(context.session, definition, context.phone, context.language, CHANNEL)
     if how == ALREADY_DONE or attempt.next_question != question - 1:
-        return _where_it_stands(attempt)  # only the first answer counts: on to where it stands
+        return _where_it_stands(attempt, definition)  # only the first answer counts: on to where it stands
     marked = attempts.mark(context.session, definition, attempt, question - 1, context.answers["quiz_choice"], CHANNEL)
     if not marked.counted:
-        return _where_it_stands(attempt)
+        return _where_it_stands(attempt, definition)
     return "right" if marked.correct else "wrong"
 
 
@@ -42,6 +42,9 @@ def finish_quiz(context, quiz):
     if attempt is None:  # nothing to score (the attempt was never made): show it closed, at zero
         context.answers.update(quiz_score=0, quiz_count=len(definition.questions), quiz_rank="-", quiz_takers="-")
         return "closed"
+    if attempt.status == OPEN and not attempts.has_question_due(definition, attempt):
+        attempts.expire(context.session, attempt.id)  # the quiz lost questions while it was open
+        context.session.refresh(attempt)
     standing = attempts.standing(context.session, definition, attempt)
     context.answers.update(quiz_score=standing.score, quiz_count=standing.count, quiz_rank=standing.rank,
                            quiz_takers=standing.takers)
