@@ -74,6 +74,18 @@ class SendWindow:
         return opening.astimezone(timezone.utc)
 
 
+def schedule_summary(broadcast, window, now):
+    """(when it sends, the quiet-hours notice or None), as staff are told at creation."""
+    when = "now" if as_utc(broadcast.send_at) <= now else show_local(broadcast.send_at)
+    repeat = f", then {broadcast.recurrence}" if broadcast.recurrence else ""
+    sends = f"{when}{repeat}{' (urgent)' if broadcast.urgent else ''}"
+    starts = max(as_utc(broadcast.send_at), now)
+    if broadcast.urgent or window.contains(starts):
+        return sends, None
+    opens = show_local(window.next_opening(starts))
+    return sends, f"outside {window.opens:%H:%M}-{window.closes:%H:%M} EAT it waits until {opens}"
+
+
 def may_send(window, urgent, moment):
     return urgent or window.contains(moment)
 
