@@ -51,12 +51,13 @@ def change_account(account_id):
             account = session.get(StaffAccount, account_id)
             if account is None:
                 raise staff_accounts.AccountError(f"there is no account {account_id}")
+            # Whoever does this is an active admin, and stays one: there is always an admin left.
             if account.id == g.staff.id and change in ("role", "switch-off"):
                 raise staff_accounts.AccountError("you cannot change your own role or switch yourself off")
             if change == "role":
-                staff_accounts.set_role(session, account, request.form.get("role"))
+                staff_accounts.set_role(account, request.form.get("role"))
             elif change in ("switch-off", "switch-on"):
-                staff_accounts.set_active(session, account, change == "switch-on")
+                account.active = change == "switch-on"
             else:
                 shown_password = staff_accounts.random_password()
                 staff_accounts.set_password(account, shown_password)

@@ -16,9 +16,10 @@ class LoginThrottle:
         return int(self.redis.get(self._key(username)) or 0) >= MAX_FAILURES
 
     def failed(self, username):
+        # The window starts at the first failure (SET NX; INCR keeps the expiry): Redis 6 has no EXPIRE NX.
         pipe = self.redis.pipeline()
+        pipe.set(self._key(username), 0, ex=WINDOW_SECONDS, nx=True)
         pipe.incr(self._key(username))
-        pipe.expire(self._key(username), WINDOW_SECONDS, nx=True)
         pipe.execute()
 
     def succeeded(self, username):
