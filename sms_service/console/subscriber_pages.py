@@ -4,6 +4,7 @@ from itertools import groupby
 
 from flask import current_app, g, render_template, request
 from sqlalchemy import exists, false, func, select
+from sqlalchemy.orm import aliased
 
 from sms_service import audit
 from sms_service.broadcasts.schedule import show_local
@@ -34,8 +35,9 @@ def _filtered(query, filters):
             digits = "".join(filter(str.isdigit, filters["q"])).lstrip("0")
             query = query.where(Subscriber.phone.contains(digits)) if digits else query.where(false())
     if filters["topic"]:
-        query = query.where(exists().where(Subscription.subscriber_id == Subscriber.id,
-                                           Subscription.topic == filters["topic"], Subscription.withdrawn_at.is_(None)))
+        wanted = aliased(Subscription)  # the export joins Subscription itself, for every topic
+        query = query.where(exists().where(wanted.subscriber_id == Subscriber.id,
+                                           wanted.topic == filters["topic"], wanted.withdrawn_at.is_(None)))
     if filters["language"]:
         query = query.where(Subscriber.language == filters["language"])
     if filters["county"]:
