@@ -14,8 +14,10 @@ from sms_service.console.roles import requires
 SHOWN_FAILED = 50
 
 
-def _last_line(text):
-    lines = [line for line in (text or "").strip().splitlines() if line.strip()]
+def error_of(job):
+    """The last line of the job's traceback: the exception and its message."""
+    result = job.latest_result()
+    lines = [line for line in ((result and result.exc_string) or "").strip().splitlines() if line.strip()]
     return lines[-1] if lines else ""
 
 
@@ -36,7 +38,7 @@ def queue():
     failed = [job for job in Job.fetch_many(failed_ids, connection=connection) if job is not None]
     workers = Worker.all(queue=rq_queue)
     return render_template("console/queue.html", name=rq_queue.name, counts=registries, failed=failed,
-                           workers=workers, last_line=_last_line, show_local=show_local)
+                           workers=workers, error_of=error_of, show_local=show_local)
 
 
 @blueprint.post("/queue/failed/<job_id>/requeue")
