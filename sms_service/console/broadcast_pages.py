@@ -13,6 +13,7 @@ from sms_service.console.blueprint import blueprint
 from sms_service.console.broadcast_form import empty_values, read_composer
 from sms_service.console.dashboard import LANGUAGE_NAMES, english_names
 from sms_service.console.guard import accepts_upload
+from sms_service.console.paging import page_of
 from sms_service.console.roles import requires
 from sms_service.kenya import COUNTIES
 from sms_service.models import Broadcast, utcnow
@@ -32,13 +33,9 @@ def _stores():
 @blueprint.get("/broadcasts")
 @requires("viewer")
 def broadcasts():
-    page = max(1, request.args.get("page", 1, type=int))
     with current_app.extensions["database"].transaction() as session:
-        rows = session.scalars(
-            select(Broadcast).order_by(Broadcast.id.desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)
-        ).all()
-    return render_template("console/broadcasts.html", broadcasts=rows[:PAGE_SIZE], page=page,
-                           has_next=len(rows) > PAGE_SIZE, show_local=show_local)
+        page = page_of(session, select(Broadcast).order_by(Broadcast.id.desc()), PAGE_SIZE)
+    return render_template("console/broadcasts.html", page=page, show_local=show_local)
 
 
 def window_text(window):

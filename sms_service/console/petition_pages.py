@@ -9,6 +9,7 @@ from sms_service.console import statistics
 from sms_service.console.blueprint import blueprint
 from sms_service.console.csv_export import csv_response
 from sms_service.console.dashboard import english_names
+from sms_service.console.paging import page_of
 from sms_service.console.roles import requires
 from sms_service.models import PetitionSignature, Subscriber
 
@@ -27,13 +28,11 @@ def _signatures(petition):
 def petitions():
     titles = english_names(current_app.extensions["flow_book"].petitions)
     chosen = request.args.get("petition") or next(iter(titles), "")
-    page = max(1, request.args.get("page", 1, type=int))
     with current_app.extensions["database"].transaction() as session:
         counts = statistics.petition_counts(session, titles)
-        rows = session.execute(_signatures(chosen).order_by(PetitionSignature.id.desc())
-                               .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)).all()
-    return render_template("console/petitions.html", titles=titles, counts=counts, chosen=chosen,
-                           rows=rows[:PAGE_SIZE], page=page, has_next=len(rows) > PAGE_SIZE, show_local=show_local)
+        page = page_of(session, _signatures(chosen).order_by(PetitionSignature.id.desc()), PAGE_SIZE, scalars=False)
+    return render_template("console/petitions.html", titles=titles, counts=counts, chosen=chosen, page=page,
+                           show_local=show_local)
 
 
 @blueprint.get("/petitions/<petition>/export.csv")

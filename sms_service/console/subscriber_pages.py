@@ -13,6 +13,7 @@ from sms_service.console.blueprint import blueprint
 from sms_service.console.csv_export import csv_response
 from sms_service.console.dashboard import LANGUAGE_NAMES, english_names
 from sms_service.console.guard import accepts_upload
+from sms_service.console.paging import page_of
 from sms_service.console.roles import requires
 from sms_service.kenya import COUNTIES
 from sms_service.models import Subscriber, Subscription
@@ -57,15 +58,14 @@ def _topics_of(session, subscriber_ids):
 @blueprint.get("/subscribers")
 @requires("viewer")
 def subscribers():
-    filters, page = _filters(), max(1, request.args.get("page", 1, type=int))
+    filters = _filters()
     with current_app.extensions["database"].transaction() as session:
         found = session.scalar(_filtered(select(func.count()).select_from(Subscriber), filters))
-        rows = session.scalars(_filtered(select(Subscriber), filters).order_by(Subscriber.id.desc())
-                               .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)).all()
-        topics = _topics_of(session, [row.id for row in rows])
+        page = page_of(session, _filtered(select(Subscriber), filters).order_by(Subscriber.id.desc()), PAGE_SIZE)
+        topics = _topics_of(session, [row.id for row in page.rows])
     book = current_app.extensions["flow_book"]
-    return render_template("console/subscribers.html", rows=rows[:PAGE_SIZE], topics_of=topics, found=found,
-                           filters=filters, page=page, has_next=len(rows) > PAGE_SIZE, show_local=show_local,
+    return render_template("console/subscribers.html", page=page, topics_of=topics, found=found,
+                           filters=filters, show_local=show_local,
                            topics=english_names(book.topics), languages=book.languages,
                            language_names=LANGUAGE_NAMES, counties=COUNTIES)
 

@@ -176,3 +176,15 @@ def test_the_dashboard_counts_reachable_subscribers_by_topic_language_and_county
     assert '<th scope="row">Arms Trade Treaty</th>\n<td><span class="bar" style="width: 50.0%"></span></td>\n<td class="num">1</td>' in by_topic
     petitions = page.split('aria-label="petition signatures"')[1].split("</table>")[0]
     assert '<td class="num">1</td>' in petitions
+
+
+def test_long_lists_come_a_page_at_a_time(app, as_role):
+    from tests.seeding import seed_subscribers
+    seed_subscribers(app.extensions["database"], 60)
+    client = as_role("viewer")
+    first = client.get("/console/subscribers?topic=torture").get_data(as_text=True)
+    assert "60 found" in first and first.count("<tr><td>+2547") == 50
+    assert 'href="/console/subscribers?topic=torture&amp;page=2">older' in first
+    second = client.get("/console/subscribers?topic=torture&page=2").get_data(as_text=True)
+    assert second.count("<tr><td>+2547") == 10 and "older &rarr;" not in second and "page=1\">&larr; newer" in second
+    assert client.get("/console/subscribers?page=nonsense").status_code == 200
