@@ -30,9 +30,9 @@ def parse_local_time(text):
     """'2026-12-01 09:30' in Nairobi time, as UTC."""
     try:
         local = datetime.strptime(text.strip(), "%Y-%m-%d %H:%M")
-    except ValueError:
+        return local.replace(tzinfo=NAIROBI).astimezone(timezone.utc)
+    except (ValueError, OverflowError):  # 0001-01-01 00:00 in Nairobi is before the first UTC date
         raise ScheduleError(f"{text!r} is not a time like 2026-12-01 09:30 (Nairobi time)") from None
-    return local.replace(tzinfo=NAIROBI).astimezone(timezone.utc)
 
 
 def show_local(moment):

@@ -16,6 +16,7 @@ from sms_service.kenya import find_county
 from sms_service.models import Broadcast, BroadcastListNumber, OutboundMessage, utcnow
 
 FINISHED = ("completed", "cancelled")
+MAX_TEXT_LENGTH = 1600  # what a message row holds (models.OutboundMessage.text)
 COPIED_FIELDS = ("name", "topics", "language", "county", "uses_list", "texts", "urgent", "created_by")
 
 
@@ -31,6 +32,9 @@ def create_broadcast(session, book, *, name, texts, created_by, send_at=None, to
     uploaded list, already E.164). Texts are per language; English is required as the fallback.
     """
     texts = {language_code: text.strip() for language_code, text in texts.items() if text and text.strip()}
+    too_long = sorted(code for code, text in texts.items() if len(text) > MAX_TEXT_LENGTH)
+    if too_long:
+        raise BroadcastError(f"the {', '.join(too_long)} text is over {MAX_TEXT_LENGTH} characters")
     if FALLBACK_LANGUAGE not in texts:
         raise BroadcastError("an English text is required: it goes to everyone without a text in their language")
     unknown = sorted(set(texts) - set(book.languages))

@@ -4,6 +4,7 @@ Pages call the same service functions as the `flask` commands; nothing here send
 """
 
 from flask import current_app, g, render_template, url_for
+from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
@@ -25,8 +26,9 @@ def register_console(app):
     redis = app.extensions["redis"]
     app.extensions["console_sessions"] = StaffSessions(redis, app.config["CONSOLE_SESSION_MINUTES"])
     app.extensions["console_login_throttle"] = LoginThrottle(redis)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault("SESSION_COOKIE_SECURE", bool(app.config["CONSOLE_SECURE_COOKIE"]))
+    # Flask's defaults (no SameSite, not Secure) are there already: set, not setdefault.
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.config["SESSION_COOKIE_SECURE"] = bool(app.config["CONSOLE_SECURE_COOKIE"])
     app.register_blueprint(blueprint)
     app.cli.add_command(console_cli)
 
@@ -47,7 +49,9 @@ def _http_error(error):
 
 
 @blueprint.errorhandler(SQLAlchemyError)
-def _database_error(error):
-    current_app.logger.error("console: database error: %s", error)
-    message = "The database did not answer. Nothing was changed; try again in a moment."
+@blueprint.errorhandler(RedisError)
+def _store_down(error):
+    store = "Redis" if isinstance(error, RedisError) else "The database"
+    current_app.logger.error("console: %s error: %s", store, error)
+    message = f"{store} did not answer. Nothing was changed; try again in a moment."
     return render_template("console/error.html", error=None, message=message), 503

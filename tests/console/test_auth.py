@@ -140,3 +140,11 @@ def test_an_admin_creates_accounts_changes_roles_and_every_change_is_audited(app
     assert refused.status_code == 400 and "a username is 2-64 characters" in refused.get_data(as_text=True)
     audit_page = admin.get("/console/audit?actor=ada").get_data(as_text=True)
     assert "account.create" in audit_page and "account.role" in audit_page and "role: viewer" in audit_page
+
+
+@pytest.mark.parametrize("secure", ["", "1"])
+def test_the_session_cookie_is_http_only_same_site_and_secure_when_asked(make_app, secure):
+    app = make_app(CONSOLE_SECURE_COOKIE=secure)
+    cookie = app.test_client().get("/console/login").headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert ("Secure" in cookie) == bool(secure)

@@ -73,6 +73,8 @@ def test_a_later_time_is_scheduled_with_the_quiet_hours_notice(make_app):
     ({"topics": ["whales"]}, "no such topic: whales"),
     ({"name": "  "}, "give the broadcast a name"),
     ({"when": "at", "send_at": "next tuesday"}, "is not a time like"),
+    ({"when": "at", "send_at": "0001-01-01T00:00"}, "is not a time like"),
+    ({"text_en": "x" * 1601}, "the en text is over 1600 characters"),
     ({"repeat": "cron", "cron": "every day"}, "is not daily, weekly"),
     ({"repeat": "hourly"}, "choose how it repeats"),
     ({"county": "Atlantis"}, "no Kenyan county"),

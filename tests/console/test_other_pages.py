@@ -47,3 +47,13 @@ def test_the_queue_page_shows_failed_jobs_and_runs_one_again(app, as_role, run_j
     assert post(client, f"/console/queue/failed/{job.id}/requeue").status_code == 404
     with app.extensions["database"].transaction() as session:
         assert session.scalars(select(AuditEntry.subject).where(AuditEntry.action == "queue.requeue")).all() == [f"job {job.id}"]
+
+
+def test_redis_down_gets_a_clear_503_not_a_500(app, make_app):
+    from tests.console_helpers import log_in
+    client = make_app(REDIS_URL="redis://127.0.0.1:9/0").test_client()
+    response = log_in(client, "vera")
+    assert response.status_code == 503 and "Redis did not answer" in response.get_data(as_text=True)
+    with client.session_transaction() as session:
+        session["sid"] = "a-login-made-while-redis-was-up"
+    assert client.get("/console/dashboard").status_code == 503

@@ -188,3 +188,16 @@ def test_long_lists_come_a_page_at_a_time(app, as_role):
     second = client.get("/console/subscribers?topic=torture&page=2").get_data(as_text=True)
     assert second.count("<tr><td>+2547") == 10 and "older &rarr;" not in second and "page=1\">&larr; newer" in second
     assert client.get("/console/subscribers?page=nonsense").status_code == 200
+
+
+def test_a_large_file_is_taken_and_one_over_the_upload_limit_gets_a_clear_answer(app, as_role):
+    from sms_service.console.guard import UPLOAD_MAX_BYTES
+    client = as_role("editor")
+    rows = "".join(f"07120{n:05d},sw,Nairobi,torture arms_control,yes\n" for n in range(1500))
+    content = "phone,language,county,topics,consent\n" + rows
+    from sms_service.ussd.webhook import MAX_BODY_BYTES
+    assert len(content) > MAX_BODY_BYTES  # larger than any webhook may send
+    response = upload(client, content)
+    assert "Imported 1500 rows: 3000 new subscriptions" in response.get_data(as_text=True)
+    too_big = upload(client, "phone\n" + "0712000001\n" * (UPLOAD_MAX_BYTES // 11 + 1))
+    assert too_big.status_code == 413 and "Request Entity Too Large" in too_big.get_data(as_text=True)
