@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The two commands a new machine needs, with nothing but Python 3.11 installed.
 
-    python3 tasks.py run     install into .venv, create/upgrade the schema, start web + worker
+    python3 tasks.py run     install into .venv, create/upgrade the schema, seed a console admin,
+                             start web + worker (console at /console/, phone simulator at /simulator/)
     python3 tasks.py test    install into .venv, lint the flows, run the tests (pytest args pass on)
 
 Standard library only: this runs before anything is installed.
@@ -11,6 +12,9 @@ import hashlib
 import os
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -51,11 +55,41 @@ def run(_args):
     # Without AT credentials every process (the worker too, which honcho gives another PORT)
     # sends SMS to the web's local gateway.
     env.setdefault("LOCAL_GATEWAY_BASE_URL", f"http://127.0.0.1:{env['PORT']}/local-at")
-    print(f"web on http://127.0.0.1:{env['PORT']} (POST /ussd, GET /healthz); Ctrl-C stops", flush=True)
+    url = f"http://127.0.0.1:{env['PORT']}"
+    # A first run makes an admin account and prints its password (once: it is stored hashed).
+    account = subprocess.run([str(BIN / "flask"), "--app", "sms_service", "console", "seed-admin"],
+                             cwd=ROOT, env=env, capture_output=True, text=True)
+    banner = "\n".join([
+        "=" * 72,
+        f"web on {url} (POST /ussd, GET /healthz); Ctrl-C stops",
+        f"staff console:   {url}/console/",
+        f"phone simulator: {url}/simulator/ (while AT_API_KEY is unset)",
+        (account.stdout or account.stderr).strip(),
+        "=" * 72,
+    ])
+    print(banner, flush=True)
     # honcho gives each Procfile line its own PORT; pin the web's to the one printed above.
-    return subprocess.run(
-        [str(BIN / "honcho"), "start", "--port", env["PORT"]], cwd=ROOT, env=env
-    ).returncode
+    processes = subprocess.Popen([str(BIN / "honcho"), "start", "--port", env["PORT"]], cwd=ROOT, env=env)
+    try:
+        if _answers(url + "/healthz", processes):
+            print(banner, flush=True)  # again, below the start-up logs, where it is seen
+        return processes.wait()
+    except KeyboardInterrupt:  # honcho got the Ctrl-C too and stops its processes
+        return processes.wait()
+
+
+def _answers(url, processes, seconds=60):
+    """Wait until `url` answers (any status) while `processes` runs; True if it did."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and processes.poll() is None:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return True
+        except urllib.error.HTTPError:
+            return True
+        except OSError:
+            time.sleep(0.5)
+    return False
 
 
 def test(args):

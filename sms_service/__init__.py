@@ -60,8 +60,9 @@ def create_app(config=None):
         broadcasts=BroadcastRuntime.build(settings, database, redis, sms_client, queue),
     )
 
-    from sms_service import cli, health, local_gateway
+    from sms_service import cli, health, local_gateway, simulator
     from sms_service.broadcasts.cli import broadcasts_cli
+    from sms_service.console import register_console
     from sms_service.quizzes.cli import quizzes_cli
     from sms_service.sms import webhooks as sms_webhooks
     from sms_service.ussd import webhook as ussd_webhook
@@ -78,6 +79,9 @@ def create_app(config=None):
         ussd = ussd_webhook.UssdWebhook(app.config, conversation, book)
         app.wsgi_app = PathDispatcher(app.wsgi_app, {ussd_webhook.PATH: ussd})
         app.register_blueprint(sms_webhooks.blueprint)
+        if not settings["AT_API_KEY"]:  # the simulator's inbox is the local gateway's
+            app.register_blueprint(simulator.blueprint)
+    register_console(app)
     return app
 
 

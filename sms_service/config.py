@@ -46,6 +46,9 @@ DEFAULTS = {
     "LOCAL_GATEWAY_DLR_FAILURE_RATE": "0",  # share of delivery reports that say Failed
     "LOCAL_GATEWAY_DLR_URL": "",  # unset: this service's /sms/delivery-reports
     "LOCAL_GATEWAY_BASE_URL": "",  # unset: http://127.0.0.1:$PORT/local-at
+    # The staff console (see README "Staff console"):
+    "CONSOLE_SESSION_MINUTES": "60",  # a console login ends after this long without a request
+    "CONSOLE_SECURE_COOKIE": "",  # set (behind HTTPS): the session cookie is sent over HTTPS only
 }
 
 NUMBERS = {
@@ -68,6 +71,7 @@ NUMBERS = {
     "LOCAL_GATEWAY_FAILURE_RATE": float,
     "LOCAL_GATEWAY_DLR_DELAY_MS": float,
     "LOCAL_GATEWAY_DLR_FAILURE_RATE": float,
+    "CONSOLE_SESSION_MINUTES": float,
 }
 
 

@@ -217,3 +217,50 @@ class QuizAnswer(Base):
     correct: Mapped[bool] = mapped_column(Boolean)
     channel: Mapped[str] = mapped_column(String(16))
     answered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# The staff console (sms_service/console/).
+
+
+class StaffAccount(Base):
+    """A person who works in the staff console, with one role: viewer, editor or admin."""
+
+    __tablename__ = "staff_accounts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))  # werkzeug.security
+    role: Mapped[str] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)  # accounts are switched off, never deleted
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AuditEntry(Base):
+    """Who did what in the console: sent, scheduled, paused, exported, imported, changed accounts."""
+
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(64), index=True)  # a username, or "cli:<login>"
+    action: Mapped[str] = mapped_column(String(40))  # "broadcast.create", "subscribers.export", ...
+    subject: Mapped[str] = mapped_column(String(200))  # what it was done to, for people to read
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class SubscriberImport(Base):
+    """One CSV import of subscribers, with the consent basis staff stated for every row in it.
+
+    Consent rows recorded by an import carry the channel "import:<id>", which leads back here.
+    """
+
+    __tablename__ = "subscriber_imports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    imported_by: Mapped[str] = mapped_column(String(64))
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    filename: Mapped[str] = mapped_column(String(200))
+    consent_basis: Mapped[str] = mapped_column(String(500))  # how these people said yes, and when
+    topics: Mapped[list] = mapped_column(JSON, default=list)
+    rows: Mapped[int] = mapped_column(Integer)

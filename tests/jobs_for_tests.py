@@ -6,3 +6,8 @@ from rq import get_current_job
 def leave_a_mark(key):
     get_current_job().connection.set(key, "done")
     return key
+
+
+def fail_with(message):
+    """A job that fails, for the console's queue page."""
+    raise ValueError(message)

@@ -7,12 +7,11 @@ follow, or an uploaded CSV list. Numbers
 that texted STOP are left out here and checked again at send time (sender.py).
 """
 
-import csv
-import io
 from dataclasses import dataclass
 
 from sqlalchemy import case, exists, func, literal, select
 
+from sms_service.csv_upload import header_key, read_rows
 from sms_service.models import BroadcastListNumber, Subscriber, Subscription
 from sms_service.phone_numbers import InvalidPhoneNumber, normalise_msisdn
 from sms_service.sms.encoding import describe_text
@@ -117,19 +116,8 @@ def read_number_list(content):
     Returns (E.164 numbers without repeats, problems per row). Nothing is taken from a file whose
     rows cannot be read at all; staff decide whether to go on when only some rows are bad.
     """
-    if isinstance(content, bytes):
-        try:
-            content = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValueError("the file is not UTF-8 text: save it as CSV (UTF-8)") from None
-    if not content.strip():
-        raise ValueError("the file is empty")
-    try:  # spreadsheets in many locales save with ";" or tabs
-        dialect = csv.Sniffer().sniff(content[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    rows = list(csv.reader(io.StringIO(content), dialect))
-    header = ["".join(filter(str.isalpha, cell.lower())) for cell in rows[0]]  # "Mobile Number" -> mobilenumber
+    rows = read_rows(content)
+    header = [header_key(cell) for cell in rows[0]]
     column = next((header.index(name) for name in PHONE_COLUMNS if name in header), None)
     start = 1 if column is not None else 0
     column = column or 0

@@ -9,9 +9,11 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from sms_service.broadcasts import service
+from sms_service import audit
+from sms_service.broadcasts import controls, service
 from sms_service.broadcasts.audience import preview, read_number_list
-from sms_service.broadcasts.schedule import ScheduleError, parse_local_time, show_local
+from sms_service.broadcasts.controls import record_creation
+from sms_service.broadcasts.schedule import ScheduleError, parse_local_time, schedule_summary, show_local
 from sms_service.models import Broadcast, utcnow
 from sms_service.phone_numbers import mask_msisdn
 
@@ -74,6 +76,7 @@ def create(name, texts, quiz, school, topics, language, county, csv_path, at_tex
             click.echo("nothing saved")
             return
         broadcast_id = broadcast.id
+        record_creation(session, broadcast, summary, runtime.settings, audit.command_line_actor())
     runtime.dispatch.tick_now(force=True)  # a worker starts it if it is due; the tick catches later ones
     click.echo(f"broadcast {broadcast_id} created")
 
@@ -92,13 +95,10 @@ def _read_list(csv_path):
 
 
 def _echo_schedule(broadcast, settings):
-    when = "now" if broadcast.send_at <= utcnow() else show_local(broadcast.send_at)
-    repeat = f", then {broadcast.recurrence}" if broadcast.recurrence else ""
-    click.echo(f"sends: {when}{repeat}{' (urgent)' if broadcast.urgent else ''}")
-    window = settings.send_window
-    if not broadcast.urgent and not window.contains(max(broadcast.send_at, utcnow())):
-        opens = show_local(window.next_opening(max(broadcast.send_at, utcnow())))
-        click.echo(f"quiet hours: outside {window.opens:%H:%M}-{window.closes:%H:%M} EAT it waits until {opens}")
+    sends, quiet_hours = schedule_summary(broadcast, settings.send_window, utcnow())
+    click.echo(f"sends: {sends}")
+    if quiet_hours:
+        click.echo(f"quiet hours: {quiet_hours}")
 
 
 @broadcasts_cli.command("list")
@@ -133,38 +133,34 @@ def show(broadcast_id):
         click.echo(f"messages: {report.total}  {counts}")
 
 
-def _change(action, broadcast_id, done_message):
-    with current_app.extensions["database"].write_transaction() as session:
-        try:
-            broadcast = action(session, broadcast_id)
-        except service.BroadcastError as error:
-            _fail(str(error))
-        status = broadcast.status
-    click.echo(done_message.format(id=broadcast_id, status=status))
-    return status
+def _control(control, broadcast_id):
+    try:
+        return control(current_app.extensions["database"], _runtime(), broadcast_id, audit.command_line_actor())
+    except service.BroadcastError as error:
+        _fail(str(error))
 
 
 @broadcasts_cli.command("pause")
 @click.argument("broadcast_id", type=int)
 def pause(broadcast_id):
     """Stop sending after the batches in flight; `resume` goes on where it stopped."""
-    _change(service.pause, broadcast_id, "broadcast {id} paused")
+    _control(controls.pause_broadcast, broadcast_id)
+    click.echo(f"broadcast {broadcast_id} paused")
 
 
 @broadcasts_cli.command("resume")
 @click.argument("broadcast_id", type=int)
 def resume(broadcast_id):
-    status = _change(lambda session, bid: service.resume(session, bid, utcnow()), broadcast_id,
-                     "broadcast {id} is {status} again")
-    if status == "running":
-        _runtime().dispatch.senders(broadcast_id, force=True)
+    status = _control(controls.resume_broadcast, broadcast_id)
+    click.echo(f"broadcast {broadcast_id} is {status} again")
 
 
 @broadcasts_cli.command("cancel")
 @click.argument("broadcast_id", type=int)
 def cancel(broadcast_id):
     """Stop for good; messages not sent yet are marked cancelled."""
-    _change(lambda session, bid: service.cancel(session, bid, utcnow()), broadcast_id, "broadcast {id} cancelled")
+    _control(controls.cancel_broadcast, broadcast_id)
+    click.echo(f"broadcast {broadcast_id} cancelled")
 
 
 @broadcasts_cli.command("uncertain")
@@ -189,11 +185,5 @@ def resend_uncertain(broadcast_id, yes):
     """Send the uncertain messages again: some people may get the message twice."""
     if not (yes or click.confirm("Some of these may have arrived already. Send them again?")):
         return
-    with current_app.extensions["database"].write_transaction() as session:
-        try:
-            count = service.requeue_uncertain(session, broadcast_id, utcnow())
-        except service.BroadcastError as error:
-            _fail(str(error))
-    if count:
-        _runtime().dispatch.senders(broadcast_id, force=True)
+    count = _control(controls.resend_uncertain, broadcast_id)
     click.echo(f"{count} message(s) queued again")

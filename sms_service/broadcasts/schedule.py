@@ -30,9 +30,9 @@ def parse_local_time(text):
     """'2026-12-01 09:30' in Nairobi time, as UTC."""
     try:
         local = datetime.strptime(text.strip(), "%Y-%m-%d %H:%M")
-    except ValueError:
+        return local.replace(tzinfo=NAIROBI).astimezone(timezone.utc)
+    except (ValueError, OverflowError):  # 0001-01-01 00:00 in Nairobi is before the first UTC date
         raise ScheduleError(f"{text!r} is not a time like 2026-12-01 09:30 (Nairobi time)") from None
-    return local.replace(tzinfo=NAIROBI).astimezone(timezone.utc)
 
 
 def show_local(moment):
@@ -72,6 +72,18 @@ class SendWindow:
         if opening <= local:
             opening += timedelta(days=1)
         return opening.astimezone(timezone.utc)
+
+
+def schedule_summary(broadcast, window, now):
+    """(when it sends, the quiet-hours notice or None), as staff are told at creation."""
+    when = "now" if as_utc(broadcast.send_at) <= now else show_local(broadcast.send_at)
+    repeat = f", then {broadcast.recurrence}" if broadcast.recurrence else ""
+    sends = f"{when}{repeat}{' (urgent)' if broadcast.urgent else ''}"
+    starts = max(as_utc(broadcast.send_at), now)
+    if broadcast.urgent or window.contains(starts):
+        return sends, None
+    opens = show_local(window.next_opening(starts))
+    return sends, f"outside {window.opens:%H:%M}-{window.closes:%H:%M} EAT it waits until {opens}"
 
 
 def may_send(window, urgent, moment):

@@ -17,6 +17,7 @@ from sms_service.models import Broadcast, BroadcastListNumber, OutboundMessage, 
 from sms_service.quizzes.texts import opening
 
 FINISHED = ("completed", "cancelled")
+MAX_TEXT_LENGTH = 1600  # what a message row holds (models.OutboundMessage.text)
 COPIED_FIELDS = ("name", "topics", "language", "county", "school", "uses_list", "texts", "urgent", "quiz",
                  "created_by")
 
@@ -37,6 +38,9 @@ def create_broadcast(session, book, *, name, texts, created_by, send_at=None, to
     if quiz is not None:
         texts = _quiz_opening(book, quiz, texts)
     texts = {language_code: text.strip() for language_code, text in texts.items() if text and text.strip()}
+    too_long = sorted(code for code, text in texts.items() if len(text) > MAX_TEXT_LENGTH)
+    if too_long:
+        raise BroadcastError(f"the {', '.join(too_long)} text is over {MAX_TEXT_LENGTH} characters")
     if FALLBACK_LANGUAGE not in texts:
         raise BroadcastError("an English text is required: it goes to everyone without a text in their language")
     unknown = sorted(set(texts) - set(book.languages))

@@ -1,0 +1,53 @@
+"""Console accounts and logins for tests: real accounts in the database, real logins over the
+app's HTTP surface (a test client or a browser)."""
+
+import re
+
+from sms_service.console import accounts
+from sms_service.console.staff_sessions import SESSION_KEY
+
+PASSWORD = "correct horse battery"
+ROLE_ACCOUNTS = {"viewer": "vera", "editor": "eddie", "admin": "ada"}
+
+
+def make_account(app, username, role, password=PASSWORD):
+    with app.extensions["database"].transaction() as session:
+        return accounts.create_account(session, username, password, role).id
+
+
+def make_role_accounts(app):
+    for role, username in ROLE_ACCOUNTS.items():
+        make_account(app, username, role)
+
+
+def csrf(client):
+    """The token the console's forms carry, as a page render would have made it."""
+    page = client.get("/console/login").get_data(as_text=True)
+    found = re.search(r'name="csrf-token" content="([^"]+)"', page)
+    return found.group(1)
+
+
+def log_in(client, username, password=PASSWORD, **extra):
+    return client.post("/console/login", data={"username": username, "password": password,
+                                               "csrf_token": csrf(client), **extra})
+
+
+def logged_in(app, role):
+    client = app.test_client()
+    response = log_in(client, ROLE_ACCOUNTS[role])
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
+
+
+def post(client, url, data=None, **kwargs):
+    """A console form post, with the session's CSRF token."""
+    with client.session_transaction() as session:
+        token = session.get("csrf")
+    if token is None:
+        token = csrf(client)
+    return client.post(url, data={"csrf_token": token, **(data or {})}, **kwargs)
+
+
+def session_key(client):
+    with client.session_transaction() as session:
+        return SESSION_KEY.format(sid=session["sid"])
