@@ -19,7 +19,7 @@ def register_console(app):
     # Each module adds its pages to the blueprint when first imported.
     from sms_service.console import (  # noqa: F401
         account_pages, audit_pages, auth_pages, broadcast_pages, dashboard, flow_pages, message_pages,
-        petition_pages, queue_pages, subscriber_pages,
+        petition_pages, queue_pages, quiz_pages, subscriber_pages,
     )
     from sms_service.console.cli import console_cli
 

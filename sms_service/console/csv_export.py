@@ -5,18 +5,7 @@ import io
 
 from flask import Response, stream_with_context
 
-FORMULA_STARTS = ("=", "@", "+", "-", "\t", "\r")
-
-
-def safe_cell(value):
-    """A cell a spreadsheet will not run as a formula: names and texts come from the public.
-    Phone numbers (+254...) and negative numbers stay as they are."""
-    if value is None:
-        return ""
-    text = str(value)
-    if text.startswith(FORMULA_STARTS) and not text[1:].replace(".", "").isdigit():
-        return "'" + text
-    return text
+from sms_service.csv_cells import safe_cell
 
 
 def csv_response(filename, header, rows):

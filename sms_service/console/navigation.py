@@ -18,6 +18,7 @@ SECTIONS = [
     Section("Broadcasts", "console.broadcasts", "viewer"),
     Section("Subscribers", "console.subscribers", "viewer"),
     Section("Petitions", "console.petitions", "viewer"),
+    Section("Quizzes", "console.quizzes", "viewer"),
     Section("Inbound SMS", "console.inbound_messages", "viewer"),
     Section("Flows", "console.flows", "viewer"),
     Section("Queue", "console.queue", "admin"),

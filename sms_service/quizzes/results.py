@@ -11,13 +11,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from sms_service.csv_cells import safe_cell
 from sms_service.models import QuizAnswer, QuizAttempt, Subscriber
 from sms_service.quizzes.attempts import FINAL
 
 EXPORT_COLUMNS = ("attempt", "phone", "school", "county", "language", "channel", "status", "score", "questions",
                   "started_at_utc", "finished_at_utc")
-# A cell a spreadsheet would run as a formula; school names are typed by the public.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -127,26 +126,25 @@ def export_rows(session, quiz):
     for attempt, school, county in session.execute(query):
         chosen = answers.get(attempt.id, {})
         yield [
-            attempt.id, attempt.phone, _inert(school or ""), county or "", attempt.language, attempt.channel, attempt.status,
+            attempt.id, attempt.phone, school or "", county or "", attempt.language, attempt.channel, attempt.status,
             attempt.score, len(quiz.questions), _when(attempt.started_at), _when(attempt.finished_at),
             *(chosen.get(index, "") for index in range(len(quiz.questions))),
         ]
 
 
+def export_header(quiz):
+    return EXPORT_COLUMNS + tuple(f"q{number}" for number in range(1, len(quiz.questions) + 1))
+
+
 def write_export(session, quiz, handle):
     """The CSV staff download: a header, then `export_rows`. Returns how many attempts it holds."""
     writer = csv.writer(handle)
-    writer.writerow(EXPORT_COLUMNS + tuple(f"q{number}" for number in range(1, len(quiz.questions) + 1)))
+    writer.writerow(export_header(quiz))
     written = 0
     for row in export_rows(session, quiz):
-        writer.writerow(row)
+        writer.writerow([safe_cell(value) for value in row])
         written += 1
     return written
-
-
-def _inert(text):
-    """`text` as a spreadsheet shows it, never as a formula it runs ("=HYPERLINK(...)")."""
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def _when(moment):

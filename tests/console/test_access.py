@@ -26,6 +26,8 @@ EXPECTED_ROLES = {
     "console.import_upload": "editor",
     "console.petitions": "viewer",
     "console.export_petition": "editor",
+    "console.quizzes": "viewer",
+    "console.export_quiz": "editor",
     "console.inbound_messages": "viewer",
     "console.flows": "viewer",
     "console.queue": "admin",
@@ -35,7 +37,7 @@ EXPECTED_ROLES = {
     "console.change_account": "admin",
     "console.audit_log": "admin",
 }
-SAMPLE_ARGUMENTS = {"broadcast_id": 1, "action": "pause", "petition": "att", "job_id": "no-such-job",
+SAMPLE_ARGUMENTS = {"broadcast_id": 1, "action": "pause", "petition": "att", "quiz": "att", "job_id": "no-such-job",
                     "account_id": 1, "filename": "console.css"}
 
 
