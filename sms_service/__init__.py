@@ -36,7 +36,8 @@ def create_app(config=None):
     app = Flask(__name__, instance_path=settings["INSTANCE_PATH"])
     app.config.update(settings)
     app.session_interface = WebhookSessionInterface()
-    app.config.setdefault("MAX_CONTENT_LENGTH", 64 * 1024)  # AT's callbacks are a few hundred bytes
+    if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's own default is None: no limit at all
+        app.config["MAX_CONTENT_LENGTH"] = 64 * 1024  # AT's callbacks are a few hundred bytes
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # one line per plugin
 

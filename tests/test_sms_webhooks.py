@@ -131,3 +131,13 @@ def test_an_opt_out_suppresses_the_number(client, database):
     assert (subscriber.phone, subscriber.suppressed_at is not None) == ("+254711082001", True)
     [consent] = stored(database, Consent)
     assert (consent.purpose, consent.granted, consent.channel) == ("updates:all", False, "at_opt_out")
+
+
+@pytest.mark.parametrize("url", ["/sms/inbound", "/sms/delivery-reports", "/sms/opt-out"])
+def test_a_body_over_64_kib_is_refused_with_a_reason(client, database, url):
+    form = dict(at_payloads.INBOUND, text="x" * 70_000)
+    response = client.post(url, data=form)
+    assert (response.status_code, response.get_data(as_text=True)) == (
+        413, "too large: AT's callbacks are a few hundred bytes\n")
+    with database.transaction() as session:
+        assert session.execute(select(InboundMessage)).all() == []

@@ -9,6 +9,7 @@ import logging
 
 from flask import Blueprint, Response, current_app, request
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from sms_service.campaigns.suppression import suppress
 from sms_service.models import InboundMessage, utcnow
@@ -38,6 +39,12 @@ def _check_token():
 def _bad_callback(error):
     log.warning("refused SMS callback %s: %s", request.path, error)
     return _plain(f"bad request: {error}", 400)
+
+
+@blueprint.errorhandler(RequestEntityTooLarge)
+def _too_large(error):
+    log.warning("refused SMS callback %s: body over %s bytes", request.path, current_app.config["MAX_CONTENT_LENGTH"])
+    return _plain("too large: AT's callbacks are a few hundred bytes", 413)
 
 
 @blueprint.errorhandler(SQLAlchemyError)
