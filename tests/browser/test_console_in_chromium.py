@@ -2,8 +2,6 @@
 scheduling a broadcast (the live counter, the preview), watching a worker complete it, and a
 USSD walk and an SMS on the simulated phone."""
 
-from selenium.webdriver.common.by import By
-
 from tests.broadcast_helpers import received
 from tests.seeding import fake_number, seed_subscribers
 
