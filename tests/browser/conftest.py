@@ -75,19 +75,24 @@ class Page:
         return WebDriverWait(self.browser, seconds, poll_frequency=0.1).until(condition, message)
 
     def wait_for_text(self, css, fragment, seconds=WAIT_SECONDS):
-        from selenium.common.exceptions import StaleElementReferenceException
+        from selenium.common.exceptions import WebDriverException
         from selenium.webdriver.common.by import By
 
+        seen = []
+
         def shows(driver):
+            # While a page is being replaced, reading it can fail in several ways (stale element,
+            # no such element, document unloaded): each only means "not yet".
             try:
                 return fragment in driver.find_element(By.CSS_SELECTOR, css).text
-            except StaleElementReferenceException:
+            except WebDriverException as error:
+                seen[:] = [f"{type(error).__name__}: {error.msg}"]
                 return False
         try:
             self.wait(shows, seconds)
         except Exception:
             shown = self.browser.find_element(By.CSS_SELECTOR, css).text if self.browser.find_elements(By.CSS_SELECTOR, css) else "(none)"
-            raise AssertionError(f"{fragment!r} not in {css}: {shown!r}") from None
+            raise AssertionError(f"{fragment!r} not in {css} within {seconds} s: {shown!r} {seen}") from None
         return self
 
     def log_in(self, role):
