@@ -7,7 +7,7 @@ from sms_service import audit
 from sms_service.console.blueprint import blueprint
 from sms_service.console.csv_export import csv_response
 from sms_service.console.roles import requires
-from sms_service.quizzes.results import export_header, export_rows, quiz_results
+from sms_service.quizzes.results import attempt_counts, describe_counts, export_header, export_rows, quiz_results
 
 
 def _quizzes():
@@ -23,9 +23,12 @@ def quizzes():
     if chosen and chosen not in found:
         abort(404, f"There is no quiz {chosen!r}.")
     with current_app.extensions["database"].transaction() as session:
-        everything = {code: quiz_results(session, quiz) for code, quiz in found.items()}
-    taken = [(results.name, sum(results.statuses.values())) for results in everything.values()]
-    return render_template("console/quizzes.html", quizzes=everything, taken=taken, chosen=everything.get(chosen))
+        counts = attempt_counts(session)
+        results = quiz_results(session, found[chosen]) if chosen else None
+    names = {code: quiz.name["en"] for code, quiz in found.items()}
+    taken = [(names[code], sum(counts.get(code, {}).values())) for code in found]
+    return render_template("console/quizzes.html", names=names, taken=taken, chosen=results,
+                           describe_counts=describe_counts)
 
 
 @blueprint.get("/quizzes/<quiz>/export.csv")

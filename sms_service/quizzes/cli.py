@@ -6,7 +6,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from sms_service.quizzes.results import quiz_results, write_export
+from sms_service.quizzes.results import attempt_counts, describe_counts, quiz_results, write_export
 
 quizzes_cli = AppGroup("quizzes", help="Quiz results and exports.")
 
@@ -25,10 +25,10 @@ def list_quizzes():
     """Every quiz with how many took it."""
     book = current_app.extensions["flow_book"]
     with current_app.extensions["database"].transaction() as session:
-        for quiz in book.quizzes.quizzes.values():
-            results = quiz_results(session, quiz)
-            taken = ", ".join(f"{count} {status}" for status, count in sorted(results.statuses.items())) or "not taken yet"
-            click.echo(f"{quiz.code:<12} {len(quiz.questions)} questions  {taken}  {quiz.name['en']}")
+        counts = attempt_counts(session)
+    for quiz in book.quizzes.quizzes.values():
+        taken = describe_counts(counts.get(quiz.code, {}), "not taken yet")
+        click.echo(f"{quiz.code:<12} {len(quiz.questions)} questions  {taken}  {quiz.name['en']}")
 
 
 @quizzes_cli.command("results")
@@ -38,7 +38,7 @@ def results(code):
     quiz = _quiz(code)
     with current_app.extensions["database"].transaction() as session:
         found = quiz_results(session, quiz)
-    statuses = ", ".join(f"{count} {status}" for status, count in sorted(found.statuses.items())) or "none"
+    statuses = describe_counts(found.statuses, "none")
     click.echo(f"{found.name} ({found.code}): attempts {statuses}; average {found.average:.2f} of {found.questions_count}")
     for question in found.questions:
         choices = " ".join(f"{letter}:{count}" for letter, count in question.choices.items())

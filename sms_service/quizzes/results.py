@@ -54,6 +54,21 @@ class QuizResults:
     counties: list
 
 
+def attempt_counts(session):
+    """quiz code -> {status: attempts}, for every quiz in one query (lists and charts need no more)."""
+    counts = {}
+    for code, status, count in session.execute(
+        select(QuizAttempt.quiz, QuizAttempt.status, func.count()).group_by(QuizAttempt.quiz, QuizAttempt.status)
+    ):
+        counts.setdefault(code, {})[status] = count
+    return counts
+
+
+def describe_counts(statuses, empty):
+    """"3 finished, 1 open" (statuses in name order), or `empty`."""
+    return ", ".join(f"{count} {status}" for status, count in sorted(statuses.items())) or empty
+
+
 def quiz_results(session, quiz, language="en"):
     statuses = dict(session.execute(
         select(QuizAttempt.status, func.count()).where(QuizAttempt.quiz == quiz.code).group_by(QuizAttempt.status)
