@@ -49,9 +49,11 @@ def send_reminders(session, book, timings, now=None):
             .values(reminded_question=question)
             .execution_options(synchronize_session=False)
         ).rowcount
+        if not claimed:
+            continue  # another sweep reminded it first
         attempt = session.get(QuizAttempt, attempt_id)
         quiz = book.quizzes.quizzes.get(attempt.quiz)
-        if not claimed or quiz is None or not attempts.has_question_due(quiz, attempt):
+        if quiz is None or not attempts.has_question_due(quiz, attempt):
             continue
         language = attempt.language
         text = texts.fill(book, "reminder", language, name=quiz.name[language]) + "\n" + texts.prompt(

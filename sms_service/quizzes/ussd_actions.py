@@ -4,7 +4,7 @@ They share attempts and scoring with SMS: a student may start a quiz by SMS and 
 """
 
 from sms_service.quizzes import attempts, schools
-from sms_service.quizzes.attempts import ALREADY_DONE, FINISHED, OPEN
+from sms_service.quizzes.attempts import ALREADY_DONE, FINISHED, OPEN, PAUSED
 from sms_service.quizzes.ussd_screens import DONE
 
 CHANNEL = "ussd"
@@ -27,8 +27,10 @@ def start_quiz(context, quiz):
 def answer_quiz(context, quiz, question):
     """Mark the chosen option for `question` (1-based); a question already answered is not re-marked."""
     definition = context.book.quizzes.quizzes[quiz]
-    attempt, how = attempts.start(context.session, definition, context.phone, context.language, CHANNEL)
-    if how == ALREADY_DONE or attempt.next_question != question - 1:
+    attempt = attempts.find_attempt(context.session, quiz, context.phone)
+    if attempt is None or attempt.status == PAUSED:  # paused (or gone) by SMS meanwhile: take it up again
+        attempt, _ = attempts.start(context.session, definition, context.phone, context.language, CHANNEL)
+    if attempt.status != OPEN or attempt.next_question != question - 1:
         return _where_it_stands(attempt, definition)  # only the first answer counts: on to where it stands
     marked = attempts.mark(context.session, definition, attempt, question - 1, context.answers["quiz_choice"], CHANNEL)
     if not marked.counted:
