@@ -13,11 +13,7 @@ and duplicates. Targets: <= 60 s, <= 250 MB per worker, 0 duplicates.
 """
 
 import argparse
-import os
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -26,7 +22,7 @@ import psutil
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ussd_load import ROOT, WebProcess, create_schema, free_port, procfile_web_line  # noqa: E402
+from stack import ServiceStack  # noqa: E402
 
 TARGET_SECONDS = 60
 TARGET_RSS_MB = 250
@@ -58,12 +54,7 @@ def main():
                         "(its tables are dropped and made again); default: SQLite under a temporary folder")
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="broadcast-bench-"))
-    instance = workdir / "instance"
-    port = free_port()
-    env = dict(
-        os.environ, PORT=str(port), INSTANCE_PATH=str(instance), REDIS_URL="", DATABASE_URL=args.database_url,
-        PATH=f"{ROOT / '.venv' / 'bin'}:{os.environ.get('PATH', '')}",
+    settings = dict(
         LOCAL_GATEWAY_LATENCY_MS=str(args.latency_ms), LOCAL_GATEWAY_DLR_DELAY_MS="-1",
         # The gateway holds each request for the latency: threads, so that all requests can wait at once.
         WEB_CONCURRENCY="2", GUNICORN_WORKER_CLASS="gthread", GUNICORN_CMD_ARGS="--threads 16",
@@ -71,27 +62,17 @@ def main():
         BROADCAST_SENDER_THREADS=str(args.sender_threads), BROADCAST_BATCH_SIZE=str(args.batch),
         BROADCAST_TICK_SECONDS="1", BROADCAST_SEND_WINDOW="00:00-24:00",
     )
-    env.pop("AT_API_KEY", None)
-    env.pop("AT_API_BASE_URL", None)
-    web, workers, logs = None, [], []
-    try:
-        if args.database_url:
-            _empty_database(args.database_url)
-        with open(workdir / "schema.log", "w") as log:
-            create_schema(env, log)
-        os.environ.update({key: env[key] for key in ("INSTANCE_PATH", "REDIS_URL", "DATABASE_URL", "PORT")})
-        from sms_service import create_app
+    with ServiceStack("broadcast-bench-", args.database_url, **settings) as stack:
         from sms_service.broadcasts import service
+        from sms_service.broadcasts.schedule import as_utc
+        from sms_service.database import Database
         from sms_service.local_gateway import counts
         from sms_service.models import utcnow
         from tests.seeding import seed_subscribers
 
-        app = create_app({"TESTING": True, "INSTANCE_PATH": str(instance), "PORT": str(port),
-                          "DATABASE_URL": args.database_url})
+        app = stack.app
         database, redis = app.extensions["database"], app.extensions["redis"]
         started = time.monotonic()
-        from sms_service.database import Database
-
         seeding = Database(app.config["DATABASE_URL"], statement_timeout=600)  # one big INSERT ... SELECT
         seed_subscribers(seeding, args.recipients)
         if args.database_url:  # statistics, as a database that grew over time would have
@@ -99,8 +80,7 @@ def main():
                 connection.exec_driver_sql("ANALYZE")
         seeding.dispose()
         print(f"seeded {args.recipients:,} subscribers in {time.monotonic() - started:.1f} s", flush=True)
-        web = WebProcess(procfile_web_line(), env, workdir / "web.log")
-        web.wait_healthy(port)
+        web = stack.start_web()
         with database.write_transaction() as session:
             broadcast = service.create_broadcast(
                 session, app.extensions["flow_book"], name="benchmark", texts={"en": "Sign the ATT petition: dial *384*123#"},
@@ -109,12 +89,8 @@ def main():
             broadcast_id = broadcast.id
 
         started = time.monotonic()
-        for number in range(args.workers):
-            logs.append(open(workdir / f"worker{number}.log", "w"))
-            workers.append(subprocess.Popen([str(ROOT / ".venv" / "bin" / "python"), "-m", "workers"], cwd=ROOT, env=env,
-                                            stdout=logs[-1], stderr=subprocess.STDOUT, start_new_session=True))
-        watched = [psutil.Process(worker.pid) for worker in workers]
-        peaks = [(0, 0)] * len(workers)
+        watched = [psutil.Process(worker.pid) for worker in stack.start_workers(args.workers)]
+        peaks = [(0, 0)] * len(watched)
         while True:
             peaks = [tuple(map(max, peak, worker_memory(process))) for peak, process in zip(peaks, watched)]
             figures = counts(redis)
@@ -127,12 +103,10 @@ def main():
         finished_wall = utcnow()
         with database.transaction() as session:
             started_at = service.get_broadcast(session, broadcast_id).started_at
-        from sms_service.broadcasts.schedule import as_utc
-
         sending = (finished_wall - as_utc(started_at)).total_seconds()
         cpu = {"workers": sum(_cpu(process.pid) for process in watched), "web (gateway)": _cpu(web.proc.pid),
                "redis": sum(_cpu(p.pid) for p in psutil.process_iter(["name"]) if p.info["name"] == "redis-server"
-                            and str(instance) in " ".join(_cmdline(p)))}
+                            and str(stack.instance) in " ".join(_cmdline(p)))}
         settle_until = time.monotonic() + 15  # the last results get written; a repeat would arrive
         while True:
             with database.transaction() as session:
@@ -145,21 +119,6 @@ def main():
             reasons = connection.exec_driver_sql(
                 "SELECT status, failure_reason, count(*) FROM outbound_messages WHERE status NOT IN ('sent', 'delivered') "
                 "GROUP BY status, failure_reason").all()
-    finally:
-        for worker in workers:
-            for process in [worker.pid, *(child.pid for child in _children(worker.pid))]:
-                try:
-                    os.kill(process, 9)
-                except ProcessLookupError:
-                    pass
-        for log in logs:
-            log.close()
-        if web is not None:
-            web.stop()
-        from sms_service.redis_connection import stop_embedded_redis
-
-        stop_embedded_redis(str(instance))
-        shutil.rmtree(workdir, ignore_errors=True)
 
     peak_mb = [rss / 2**20 for rss, _ in peaks]
     print(f"broadcast: {args.recipients:,} recipients, {args.workers} workers x {args.sender_threads} requests in flight, "
@@ -184,18 +143,6 @@ def main():
         sys.exit(1)
 
 
-def _empty_database(url):
-    from sqlalchemy import text
-
-    from sms_service.config import database_url
-    from sms_service.database import Database
-
-    database = Database(database_url(url, ""))
-    with database.engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    database.dispose()
-
-
 def _cpu(pid):
     """CPU seconds of a process and its live children."""
     try:
@@ -209,13 +156,6 @@ def _cmdline(process):
     try:
         return process.cmdline()
     except psutil.Error:
-        return []
-
-
-def _children(pid):
-    try:
-        return psutil.Process(pid).children(recursive=True)
-    except psutil.NoSuchProcess:
         return []
 
 

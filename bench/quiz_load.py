@@ -16,12 +16,8 @@ Embedded defaults: SQLite and embedded Redis in a temporary folder (PostgreSQL w
 import argparse
 import http.client
 import json
-import os
 import random
-import shutil
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.parse
@@ -31,8 +27,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from broadcast_load import _children, _empty_database  # noqa: E402
-from ussd_load import ROOT, WebProcess, create_schema, free_port, percentile, procfile_web_line  # noqa: E402
+from stack import ServiceStack  # noqa: E402
+from ussd_load import percentile  # noqa: E402
 
 TARGET_P99_SECONDS = 2.0
 REPLY_TIMEOUT_SECONDS = 30
@@ -126,40 +122,16 @@ def main():
     args = parser.parse_args()
     think = tuple(float(part) for part in args.think.split("-"))
 
-    workdir = Path(tempfile.mkdtemp(prefix="quiz-bench-"))
-    instance = workdir / "instance"
-    port = free_port()
-    env = dict(
-        os.environ, PORT=str(port), INSTANCE_PATH=str(instance), REDIS_URL="", DATABASE_URL=args.database_url,
-        PATH=f"{ROOT / '.venv' / 'bin'}:{os.environ.get('PATH', '')}", WEBHOOK_TOKEN="",
-        # Workers send each reply to the web's own local gateway, as `tasks.py run` sets up.
-        LOCAL_GATEWAY_BASE_URL=f"http://127.0.0.1:{port}/local-at",
-    )
-    for key in ("AT_API_KEY", "AT_API_BASE_URL"):
-        env.pop(key, None)
-    web, workers, logs = None, [], []
-    try:
-        if args.database_url:
-            _empty_database(args.database_url)
-        with open(workdir / "schema.log", "w") as log:
-            create_schema(env, log)
-        os.environ.update({key: env[key] for key in ("INSTANCE_PATH", "REDIS_URL", "DATABASE_URL", "PORT")})
-        from sms_service import create_app
-
-        app = create_app({"TESTING": True, "INSTANCE_PATH": str(instance), "PORT": str(port),
-                          "DATABASE_URL": args.database_url})
-        web = WebProcess(procfile_web_line(), env, workdir / "web.log")
-        web.wait_healthy(port)
-        for number in range(args.workers):
-            logs.append(open(workdir / f"worker{number}.log", "w"))
-            workers.append(subprocess.Popen([str(ROOT / ".venv" / "bin" / "python"), "-m", "workers"], cwd=ROOT, env=env,
-                                            stdout=logs[-1], stderr=subprocess.STDOUT, start_new_session=True))
+    with ServiceStack("quiz-bench-", args.database_url, WEBHOOK_TOKEN="") as stack:
+        app = stack.app
+        stack.start_web()
+        stack.start_workers(args.workers)
         time.sleep(2)  # the workers build their app before the first text arrives
 
         arrivals = GatewayArrivals(app.extensions["redis"])
         threading.Thread(target=arrivals.watch, daemon=True).start()
         rng = random.Random(args.seed)
-        students = [Student(f"+2547{40_000_000 + n:08d}", port, arrivals, random.Random(rng.random()))
+        students = [Student(f"+2547{40_000_000 + n:08d}", stack.port, arrivals, random.Random(rng.random()))
                     for n in range(args.students)]
         started = time.monotonic()
         threads = [threading.Thread(target=s.take_quiz, args=(rng.uniform(0, args.ramp), think)) for s in students]
@@ -177,25 +149,10 @@ def main():
                 "SELECT coalesce(outcome, 'not handled'), count(*) FROM inbound_messages GROUP BY 1").all()
             replies = connection.exec_driver_sql("SELECT status, count(*) FROM outbound_messages GROUP BY 1").all()
         if any(student.lost for student in students):  # show why, before the logs are removed
-            for log in logs:
+            for log in stack.worker_logs:
                 log.flush()
                 errors = [line for line in Path(log.name).read_text().splitlines() if "Error" in line or "error" in line]
                 print(f"{log.name}: {len(errors)} error lines; last: {errors[-3:]}")
-    finally:
-        for worker in workers:
-            for pid in [worker.pid, *(child.pid for child in _children(worker.pid))]:
-                try:
-                    os.kill(pid, 9)
-                except ProcessLookupError:
-                    pass
-        for log in logs:
-            log.close()
-        if web is not None:
-            web.stop()
-        from sms_service.redis_connection import stop_embedded_redis
-
-        stop_embedded_redis(str(instance))
-        shutil.rmtree(workdir, ignore_errors=True)
 
     latencies = sorted(latency for student in students for latency in student.latencies)
     lost = sum(student.lost for student in students)
