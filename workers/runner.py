@@ -6,6 +6,7 @@ import time
 
 from rq import SimpleWorker
 
+from sms_service.periodic_jobs import enqueue_once_per
 from sms_service.quizzes.timers import SWEEP_JOB, SWEEP_QUEUED_KEY
 from workers.app_context import worker_app
 
@@ -53,9 +54,8 @@ def queue_quiz_sweep(app):
     """Queue the quiz sweep unless a worker queued one within the interval (every worker runs
     the clock; one sweep per interval is enough)."""
     seconds = app.config["QUIZ_SWEEP_SECONDS"]
-    queue = app.extensions["queue"]
-    if queue.connection.set(SWEEP_QUEUED_KEY, 1, nx=True, ex=max(1, seconds)):
-        queue.enqueue(SWEEP_JOB, result_ttl=0, job_timeout=max(60, seconds * 2))
+    return enqueue_once_per(app.extensions["queue"], SWEEP_QUEUED_KEY, seconds, SWEEP_JOB,
+                            result_ttl=0, job_timeout=max(60, seconds * 2))
 
 
 def _every(seconds, queue_job, name):

@@ -1,6 +1,8 @@
 """Putting broadcast work on the RQ queue. Jobs are named by dotted path, so the web process
 never imports the worker's code."""
 
+from sms_service.periodic_jobs import enqueue_once_per
+
 SEND_JOB = "workers.broadcast_jobs.send_broadcast"
 TICK_JOB = "workers.broadcast_jobs.tick"
 TICK_JOB_ID = "broadcasts-tick"
@@ -35,13 +37,6 @@ class BroadcastDispatch:
 
     def tick_now(self, force=False):
         """Queue a tick, unless one was queued within the last tick interval (by any worker) and
-        this is not `force`d (staff just created a broadcast to send now).
-
-        A time-limited key, not the job's status: a job can be stranded looking "queued" (a
-        worker stopped while taking it), and a tick must never be blocked for long.
-        """
-        fresh = self.queue.connection.set(TICK_QUEUED_KEY, 1, nx=not force, ex=max(1, self.settings.tick_seconds))
-        if not (fresh or force):
-            return False
-        self.queue.enqueue(TICK_JOB, job_id=TICK_JOB_ID, result_ttl=0, job_timeout=SPARE_SECONDS)
-        return True
+        this is not `force`d (staff just created a broadcast to send now)."""
+        return enqueue_once_per(self.queue, TICK_QUEUED_KEY, self.settings.tick_seconds, TICK_JOB, force=force,
+                                job_id=TICK_JOB_ID, result_ttl=0, job_timeout=SPARE_SECONDS)
