@@ -20,7 +20,7 @@ def start_by_sms(session, book, phone, rest, language):
         return texts.fill(book, "list", language, quizzes=texts.quiz_list(book, language), example=example)
     attempt, how = attempts.start(session, quiz, phone, language, CHANNEL)
     if how == ALREADY_DONE:
-        return texts.result(book, quiz, attempts.standing(session, quiz, attempt), language, "already_done")
+        return _score(session, book, quiz, attempt, language, "already_done")
     return texts.opening(book, quiz, attempt.next_question, language, resumed=how != STARTED)
 
 
@@ -33,18 +33,18 @@ def answer_by_sms(session, book, attempt, choice, language, registered):
     if not attempts.has_question_due(quiz, attempt):  # it lost questions while open: close it
         attempts.expire(session, attempt.id)
         session.refresh(attempt)
-        return texts.result(book, quiz, attempts.standing(session, quiz, attempt), language, "expired")
+        return _score(session, book, quiz, attempt, language, "expired")
     index = attempt.next_question
     if choice not in quiz.questions[index].letters:
         return texts.reask(book, quiz, index, language)
     marked = attempts.mark(session, quiz, attempt, index, choice, CHANNEL)
     if marked.expired:
-        return texts.result(book, quiz, attempts.standing(session, quiz, attempt), language, "expired")
+        return _score(session, book, quiz, attempt, language, "expired")
     if not marked.counted:  # another answer to this question was marked first: show where it stands
         return _where_it_stands(session, book, quiz, attempt, language)
     reply = texts.feedback(book, quiz, index, language, marked.correct)
     if attempt.status == FINISHED:
-        reply += "\n" + texts.result(book, quiz, attempts.standing(session, quiz, attempt), language)
+        reply += "\n" + _score(session, book, quiz, attempt, language)
         if not registered:
             reply += "\n" + texts.fill(book, "register_hint", language)
         return reply
@@ -70,4 +70,9 @@ def register_by_sms(session, book, phone, rest, language):
 def _where_it_stands(session, book, quiz, attempt, language):
     if attempt.status == OPEN and attempts.has_question_due(quiz, attempt):
         return texts.prompt(book, quiz, attempt.next_question, language)
-    return texts.result(book, quiz, attempts.standing(session, quiz, attempt), language)
+    return _score(session, book, quiz, attempt, language)
+
+
+def _score(session, book, quiz, attempt, language, key="finished"):
+    """The score and rank message `key` for a closed attempt."""
+    return texts.result(book, quiz, attempts.standing(session, quiz, attempt), language, key)
