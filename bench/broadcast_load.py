@@ -1,8 +1,8 @@
 """Broadcast benchmark (issue 4): hand 1,000,000 recipients to the local gateway, with 100 ms of
 simulated gateway latency, using 2 worker processes, on embedded defaults (SQLite, embedded Redis).
 
-Seeds the subscribers, starts the Procfile's web process (which serves the local gateway at
-/local-at) and two `python -m workers`, creates an urgent broadcast, and times it from the moment
+Seeds the subscribers, starts the Procfile's web process, the local gateway (its own process, as
+Procfile.demo runs it) and two `python -m workers`, creates an urgent broadcast, and times it from the moment
 the broadcast starts (a worker's tick marks it running) until the gateway has accepted every
 recipient; the time from launching the workers (their start-up included) is printed too.
 Prints recipients/s, each worker's peak RSS (its largest process) and PSS (the worker and the
@@ -63,15 +63,15 @@ def main():
         BROADCAST_TICK_SECONDS="1", BROADCAST_SEND_WINDOW="00:00-24:00",
     )
     with ServiceStack("broadcast-bench-", args.database_url, **settings) as stack:
-        from sms_service.broadcasts import service
-        from sms_service.broadcasts.schedule import as_utc
-        from sms_service.database import Database
-        from sms_service.local_gateway import counts
-        from sms_service.models import utcnow
+        from sms_service.channels.africastalking.local_gateway import counts
+        from sms_service.core.clock import as_utc
+        from sms_service.core.database import Database
+        from sms_service.core.models import utcnow
+        from sms_service.domain.broadcasts import lifecycle, progress, staff
         from tests.seeding import seed_subscribers
 
         app = stack.app
-        database, redis = app.extensions["database"], app.extensions["redis"]
+        database, redis = app.services.database, app.services.redis
         started = time.monotonic()
         seeding = Database(app.config["DATABASE_URL"], statement_timeout=600)  # one big INSERT ... SELECT
         seed_subscribers(seeding, args.recipients)
@@ -82,9 +82,9 @@ def main():
         print(f"seeded {args.recipients:,} subscribers in {time.monotonic() - started:.1f} s", flush=True)
         web = stack.start_web()
         with database.write_transaction() as session:
-            broadcast = service.create_broadcast(
-                session, app.extensions["flow_book"], name="benchmark", texts={"en": "Sign the ATT petition: dial *384*123#"},
-                created_by="bench", topics=["torture"], urgent=True,
+            broadcast = staff.create_broadcast(
+                session, app.services.flow_book, name="benchmark", texts={"en": "Sign the ATT petition: dial *384*123#"},
+                created_by="bench", topics=["torture"], urgent=True, now=utcnow(),
             )
             broadcast_id = broadcast.id
 
@@ -92,7 +92,7 @@ def main():
         watched = [psutil.Process(worker.pid) for worker in stack.start_workers(args.workers)]
         peaks = [(0, 0)] * len(watched)
         while True:
-            peaks = [tuple(map(max, peak, worker_memory(process))) for peak, process in zip(peaks, watched)]
+            peaks = [tuple(map(max, peak, worker_memory(process))) for peak, process in zip(peaks, watched, strict=True)]
             figures = counts(redis)
             if figures["messages"] >= args.recipients:
                 break
@@ -102,7 +102,7 @@ def main():
         elapsed = time.monotonic() - started
         finished_wall = utcnow()
         with database.transaction() as session:
-            started_at = service.get_broadcast(session, broadcast_id).started_at
+            started_at = lifecycle.get_broadcast(session, broadcast_id).started_at
         sending = (finished_wall - as_utc(started_at)).total_seconds()
         cpu = {"workers": sum(_cpu(process.pid) for process in watched), "web (gateway)": _cpu(web.proc.pid),
                "redis": sum(_cpu(p.pid) for p in psutil.process_iter(["name"]) if p.info["name"] == "redis-server"
@@ -110,8 +110,8 @@ def main():
         settle_until = time.monotonic() + 15  # the last results get written; a repeat would arrive
         while True:
             with database.transaction() as session:
-                progress = service.progress(session, broadcast_id).counts
-            if not progress.get("sending") or time.monotonic() > settle_until:
+                by_status = progress.progress(session, broadcast_id).counts
+            if not by_status.get("sending") or time.monotonic() > settle_until:
                 break
             time.sleep(0.2)
         figures = counts(redis)
@@ -130,7 +130,7 @@ def main():
     print(f"worker peak PSS            {', '.join(f'{pss / 2**20:.0f} MB' for _, pss in peaks)}  (worker + its job, shared pages split)")
     print(f"gateway counts             {figures['messages']:,} messages, {figures['numbers']:,} numbers, "
           f"{figures['duplicates']:,} duplicates")
-    print(f"message rows               {progress}")
+    print(f"message rows               {by_status}")
     for status, reason, count in reasons:
         print(f"  {status} ({reason}): {count:,}")
     print("CPU seconds                " + ", ".join(f"{name} {seconds:.0f}" for name, seconds in cpu.items()))

@@ -51,7 +51,7 @@ end
 def seed_messages(database_url, count):
     from sqlalchemy import create_engine, insert
 
-    from sms_service.models import OutboundMessage
+    from sms_service.core.models import OutboundMessage
 
     engine = create_engine(database_url)
     now = datetime.now(timezone.utc)
@@ -69,7 +69,7 @@ def seed_messages(database_url, count):
 def delivered_count(database_url):
     from sqlalchemy import create_engine, func, select
 
-    from sms_service.models import OutboundMessage
+    from sms_service.core.models import OutboundMessage
 
     engine = create_engine(database_url)
     with engine.connect() as connection:
@@ -109,7 +109,7 @@ def main():
     database_url = f"sqlite:///{instance}/sms_service.sqlite3"
     port = free_port()
     env = dict(__import__("os").environ, PORT=str(port), INSTANCE_PATH=str(instance), REDIS_URL="",
-               DATABASE_URL="", WEBHOOK_TOKEN=TOKEN,
+               DATABASE_URL="", WEBHOOK_TOKEN=TOKEN, DEMO_MODE="1",
                PATH=f"{ROOT / '.venv' / 'bin'}:{__import__('os').environ.get('PATH', '')}")
     web = None
     try:
@@ -131,7 +131,7 @@ def main():
     finally:
         if web is not None:
             web.stop()
-        from sms_service.redis_connection import stop_embedded_redis
+        from sms_service.core.redis_connection import stop_embedded_redis
 
         stop_embedded_redis(str(instance))
         shutil.rmtree(workdir, ignore_errors=True)

@@ -72,7 +72,7 @@ class GatewayArrivals:
     """Watches the local gateway's record of what it accepted, and wakes the student it was for."""
 
     def __init__(self, redis):
-        from sms_service.local_gateway import COUNTS_KEY, OUTBOX_KEY
+        from sms_service.channels.africastalking.local_gateway import COUNTS_KEY, OUTBOX_KEY
 
         self.redis, self.counts_key, self.outbox_key = redis, COUNTS_KEY, OUTBOX_KEY
         self.lock = threading.Lock()
@@ -128,7 +128,7 @@ def main():
         stack.start_workers(args.workers)
         time.sleep(2)  # the workers build their app before the first text arrives
 
-        arrivals = GatewayArrivals(app.extensions["redis"])
+        arrivals = GatewayArrivals(app.services.redis)
         threading.Thread(target=arrivals.watch, daemon=True).start()
         rng = random.Random(args.seed)
         students = [Student(f"+2547{40_000_000 + n:08d}", stack.port, arrivals, random.Random(rng.random()))
@@ -141,7 +141,7 @@ def main():
             thread.join()
         elapsed = time.monotonic() - started
         arrivals.stopped = True
-        with app.extensions["database"].engine.connect() as connection:
+        with app.services.database.engine.connect() as connection:
             finished = connection.exec_driver_sql(
                 "SELECT count(*) FROM quiz_attempts WHERE status = 'finished'").scalar()
             answers = connection.exec_driver_sql("SELECT count(*) FROM quiz_answers").scalar()

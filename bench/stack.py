@@ -15,7 +15,6 @@ import tempfile
 from pathlib import Path
 
 import psutil
-
 from ussd_load import ROOT, WebProcess, create_schema, free_port, procfile_web_line
 
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
@@ -27,16 +26,17 @@ class ServiceStack:
         self.database_url = database_url
         self.workdir = Path(tempfile.mkdtemp(prefix=prefix))
         self.instance = self.workdir / "instance"
-        self.port = free_port()
+        self.port, self.gateway_port = free_port(), free_port()
         self.env = dict(
             os.environ, PORT=str(self.port), INSTANCE_PATH=str(self.instance), REDIS_URL="",
             DATABASE_URL=database_url, PATH=f"{ROOT / '.venv' / 'bin'}:{os.environ.get('PATH', '')}",
-            # Workers send SMS to the web's own local gateway, as `tasks.py run` sets up.
-            LOCAL_GATEWAY_BASE_URL=f"http://127.0.0.1:{self.port}/local-at", **settings,
+            # Workers send SMS to the local gateway, its own process, as `tasks.py run` sets up.
+            LOCAL_GATEWAY_PORT=str(self.gateway_port), LOCAL_GATEWAY_BASE_URL=f"http://127.0.0.1:{self.gateway_port}",
+            DEMO_MODE="1", **settings,
         )
         for key in ("AT_API_KEY", "AT_API_BASE_URL"):  # SMS goes to the web's local gateway
             self.env.pop(key, None)
-        self.app, self.web, self.workers, self.worker_logs = None, None, [], []
+        self.app, self.web, self.gateway, self.workers, self.worker_logs = None, None, None, [], []
 
     def __enter__(self):
         try:
@@ -44,10 +44,11 @@ class ServiceStack:
                 _empty_database(self.database_url)
             with open(self.workdir / "schema.log", "w") as log:
                 create_schema(self.env, log)
-            os.environ.update({key: self.env[key] for key in ("INSTANCE_PATH", "REDIS_URL", "DATABASE_URL", "PORT")})
+            os.environ.update({key: self.env[key] for key in ("INSTANCE_PATH", "REDIS_URL", "DATABASE_URL", "PORT",
+                                                                    "LOCAL_GATEWAY_PORT", "LOCAL_GATEWAY_BASE_URL")})
             from sms_service import create_app
 
-            self.app = create_app({"TESTING": True, "INSTANCE_PATH": str(self.instance), "PORT": str(self.port),
+            self.app = create_app({"TESTING": True, "DEMO_MODE": True, "INSTANCE_PATH": str(self.instance), "PORT": str(self.port),
                                    "DATABASE_URL": self.database_url})
         except BaseException:
             self.__exit__(None, None, None)
@@ -55,6 +56,11 @@ class ServiceStack:
         return self
 
     def start_web(self):
+        """The web process, and the local gateway (Procfile.demo's `gateway`) its SMS go to."""
+        log = open(self.workdir / "gateway.log", "w")
+        self.worker_logs.append(log)
+        self.gateway = subprocess.Popen([PYTHON, "-m", "sms_service.channels.africastalking.local_gateway"], cwd=ROOT,
+                                        env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         self.web = WebProcess(procfile_web_line(), self.env, self.workdir / "web.log")
         self.web.wait_healthy(self.port)
         return self.web
@@ -68,7 +74,7 @@ class ServiceStack:
         return self.workers
 
     def __exit__(self, *_):
-        for worker in self.workers:
+        for worker in [*self.workers, *([self.gateway] if self.gateway else [])]:
             for pid in [worker.pid, *(child.pid for child in children(worker.pid))]:
                 try:
                     os.kill(pid, 9)
@@ -78,7 +84,7 @@ class ServiceStack:
             log.close()
         if self.web is not None:
             self.web.stop()
-        from sms_service.redis_connection import stop_embedded_redis
+        from sms_service.core.redis_connection import stop_embedded_redis
 
         stop_embedded_redis(str(self.instance))
         shutil.rmtree(self.workdir, ignore_errors=True)
@@ -94,8 +100,8 @@ def children(pid):
 def _empty_database(url):
     from sqlalchemy import text
 
-    from sms_service.config import database_url
-    from sms_service.database import Database
+    from sms_service.core.config import database_url
+    from sms_service.core.database import Database
 
     database = Database(database_url(url, ""))
     with database.engine.begin() as connection:

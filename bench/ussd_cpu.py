@@ -35,12 +35,12 @@ def build_app(instance_path, baseline):
 
         return app, None
     from sms_service import create_app
-    from sms_service.database import Database
-    from sms_service.schema import upgrade_schema
+    from sms_service.core.database import Database
+    from sms_service.core.schema import upgrade_schema
 
     app = create_app({
         "INSTANCE_PATH": instance_path, "REDIS_URL": "", "DATABASE_URL": "",
-        "WEBHOOK_TOKEN": TOKEN, "USSD_SERVICE_CODE": SERVICE_CODE,
+        "WEBHOOK_TOKEN": TOKEN, "USSD_SERVICE_CODE": SERVICE_CODE, "DEMO_MODE": True,  # a local bench
     })
     database = Database(app.config["DATABASE_URL"])
     upgrade_schema(database)
@@ -56,7 +56,7 @@ def hop_bodies(number):
             "sessionId": session_id, "serviceCode": SERVICE_CODE, "phoneNumber": phone,
             "networkCode": NETWORK_CODE, "text": text,
         }).encode(), expected.encode())
-        for text, expected in zip(WALK, EXPECTED)
+        for text, expected in zip(WALK, EXPECTED, strict=True)
     ]
 
 
@@ -80,7 +80,7 @@ def walk(app, bodies):
         environ = dict(BASE_ENVIRON, CONTENT_LENGTH=str(len(body)))
         environ["wsgi.input"] = io.BytesIO(body)
         status = []
-        answer = b"".join(app(environ, lambda s, h, e=None: status.append(s)))
+        answer = b"".join(app(environ, lambda s, h, e=None, status=status: status.append(s)))
         if not status[0].startswith("200") or expected not in answer:
             raise SystemExit(f"{body!r}: {status[0]} {answer[:120]!r}")
 
@@ -122,7 +122,7 @@ def main(argv=None):
             redis_cpu = process_cpu_seconds(redis_pid) - redis_before
         finally:
             if redis_pid:
-                from sms_service.redis_connection import stop_embedded_redis
+                from sms_service.core.redis_connection import stop_embedded_redis
 
                 stop_embedded_redis(instance_path)
     hops = args.walks * len(WALK)

@@ -27,6 +27,7 @@ target was missed; 0 otherwise.
 
 import argparse
 import asyncio
+import http.client
 import json
 import math
 import os
@@ -43,7 +44,6 @@ import sys
 import tempfile
 import time
 import urllib.parse
-import http.client
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,6 +107,7 @@ def server_env(args, instance_path, port):
     # As in production: the shared token on the URL and our service code are both checked.
     env["WEBHOOK_TOKEN"] = args.token
     env["USSD_SERVICE_CODE"] = SERVICE_CODE
+    env["DEMO_MODE"] = "1"  # a local bench: the development SECRET_KEY is allowed
     if args.workers is not None:
         env["WEB_CONCURRENCY"] = str(args.workers)
     if args.worker_class is not None:
@@ -502,7 +503,7 @@ async def _client_main(spec):
                 future = loop.create_future()
                 try:
                     await loop.create_connection(
-                        lambda: _Exchange(payload, future, loop, timeout), "127.0.0.1", port
+                        lambda payload=payload, future=future: _Exchange(payload, future, loop, timeout), "127.0.0.1", port
                     )
                     status, reply = await future
                 except Exception as problem:  # refused, reset, timed out: all count as errors
@@ -652,7 +653,7 @@ def workers_from_config(env):
 def stop_embedded(instance):
     sys.path.insert(0, str(ROOT))
     try:
-        from sms_service.redis_connection import stop_embedded_redis
+        from sms_service.core.redis_connection import stop_embedded_redis
     except ImportError as problem:
         print(f"warning: cannot import sms_service to stop the embedded Redis ({problem});"
               " run this with .venv/bin/python", file=sys.stderr)

@@ -6,7 +6,8 @@ their own, dropped at the end), otherwise a SQLite file.
 """
 
 import os
-import socket
+import subprocess
+import sys
 import threading
 import uuid
 
@@ -14,10 +15,12 @@ import pytest
 from sqlalchemy import text
 
 from sms_service import create_app
-from sms_service.database import Database
-from sms_service.models import Base
-from sms_service.redis_connection import stop_embedded_redis
-from sms_service.schema import upgrade_schema
+from sms_service.core.config import PROJECT_ROOT, as_environment
+from sms_service.core.database import Database
+from sms_service.core.models import Base
+from sms_service.core.redis_connection import stop_embedded_redis
+from sms_service.core.schema import upgrade_schema
+from tests.ports import listening_socket
 from tests.ussd_phone import UssdPhone
 
 
@@ -46,7 +49,7 @@ def database_url(tmp_path_factory):
 
 
 def _postgres(url):
-    from sms_service.config import database_url
+    from sms_service.core.config import database_url
 
     return database_url(url, "")
 
@@ -61,29 +64,36 @@ def migrated_database_url(database_url):
 
 @pytest.fixture
 def make_app(instance_path, migrated_database_url):
-    """Build apps on the shared Redis and database, each test starting from empty stores."""
+    """Build apps on the shared Redis and database, each test starting from empty stores.
+
+    `make_app(clock=ManualClock(...), SETTING=value, ...)`: a test that depends on the time of
+    day or the date says which it means with a clock (sms_service/clock.py).
+    """
     built = []
 
-    def make(**overrides):
+    def make(clock=None, **overrides):
         config = {
             "INSTANCE_PATH": instance_path,
             "REDIS_URL": os.environ.get("REDIS_URL", ""),
             "DATABASE_URL": migrated_database_url,
             "TESTING": True,
+            # A demo (local gateway, simulator, development defaults) unless a test says otherwise:
+            # tests of production pass DEMO_MODE="" with WEBHOOK_TOKEN and SECRET_KEY.
+            "DEMO_MODE": True,
         }
         config.update(overrides)
-        app = create_app(config)
+        app = create_app(config, clock=clock)
         built.append(app)
         return app
 
     first = make()
-    first.extensions["redis"].flushdb()
-    with first.extensions["database"].transaction() as session:
+    first.services.redis.flushdb()
+    with first.services.database.transaction() as session:
         for table in reversed(Base.metadata.sorted_tables):
             session.execute(table.delete())
     yield make
     for app in built:
-        app.extensions["database"].dispose()
+        app.services.database.dispose()
 
 
 @pytest.fixture
@@ -91,63 +101,53 @@ def app(make_app):
     return make_app()
 
 
-WORKER_SETTINGS = ("INSTANCE_PATH", "REDIS_URL", "DATABASE_URL", "AT_API_BASE_URL", "AT_API_KEY",
-                   "LOCAL_GATEWAY_DLR_DELAY_MS", "WEBHOOK_TOKEN")
-
-
 @pytest.fixture
-def worker_for(monkeypatch):
-    """Give the environment a worker process would have for an app (workers configure from it)."""
-    from workers.app_context import worker_app
-
-    def configure(app):
-        for key in WORKER_SETTINGS:
-            monkeypatch.setenv(key, str(app.config[key]))
-        worker_app.cache_clear()
-
-    yield configure
-    worker_app.cache_clear()
-
-
-@pytest.fixture
-def run_jobs(worker_for):
-    """`run_jobs(app)`: a real RQ worker for `app` (forking per job) runs until the queue is empty."""
+def run_jobs():
+    """`run_jobs(app)`: a real RQ worker runs in this process until the queue is empty, its jobs
+    on the app's own services (the same configuration, stores and clock; see workers/context.py)."""
     from workers.runner import run_worker
 
-    def run(app):
-        worker_for(app)
-        return run_worker(burst=True)
-
-    return run
+    return lambda app: run_worker(app.services, burst=True)
 
 
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def worker_process(app, **extra):
+    """`python -m workers` for `app`, in a process of its own (its own session, so that a test
+    can kill it and what it started). Its environment carries the app's whole configuration
+    (config.as_environment), with `extra` settings over it."""
+    environment = dict(os.environ, **as_environment(app.services.config), **{key: str(value) for key, value in extra.items()})
+    return subprocess.Popen([sys.executable, "-m", "workers"], cwd=PROJECT_ROOT, env=environment,
+                            start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 @pytest.fixture
 def live_app(make_app):
-    """The app served over real HTTP on 127.0.0.1, its SMS going to its own local gateway."""
+    """The app served over real HTTP on 127.0.0.1, its SMS going to a local gateway of its own,
+    served on another port (as `tasks.py run` does), on the app's configuration and Redis."""
     from werkzeug.serving import make_server
 
-    port = _free_port()
+    from sms_service.channels.africastalking.local_gateway import create_gateway_app
+
+    sockets = listening_socket(), listening_socket()
+    port, gateway_port = (listening.getsockname()[1] for listening in sockets)
     made = []
 
     def serve(**overrides):
         overrides.setdefault("LOCAL_GATEWAY_DLR_DELAY_MS", 0)
-        app = make_app(PORT=str(port), AT_API_BASE_URL="", **overrides)
-        server = make_server("127.0.0.1", port, app, threaded=True)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        app = make_app(PORT=str(port), LOCAL_GATEWAY_PORT=str(gateway_port), AT_API_BASE_URL="", **overrides)
+        gateway = create_gateway_app(app.services.config, app.services.redis)
+        for served, listening in ((app, sockets[0]), (gateway, sockets[1])):
+            server = make_server("127.0.0.1", listening.getsockname()[1], served, threaded=True, fd=listening.fileno())
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+            made.append(server)
         app.config["SERVER_URL"] = f"http://127.0.0.1:{port}"
-        made.append(server)
         return app
 
     yield serve
     for server in made:
         server.shutdown()
         server.server_close()
+    for listening in sockets:
+        listening.close()
 
 
 @pytest.fixture
@@ -163,4 +163,4 @@ def phone(client):
 
 @pytest.fixture
 def database(app):
-    return app.extensions["database"]
+    return app.services.database

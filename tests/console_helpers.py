@@ -3,15 +3,15 @@ app's HTTP surface (a test client or a browser)."""
 
 import re
 
-from sms_service.console import accounts
-from sms_service.console.staff_sessions import SESSION_KEY
+from sms_service.domain.staff import accounts
+from sms_service.domain.staff.sessions import SESSION_KEY
 
 PASSWORD = "correct horse battery"
-ROLE_ACCOUNTS = {"viewer": "vera", "editor": "eddie", "admin": "ada"}
+ROLE_ACCOUNTS = {"door": "dora", "viewer": "vera", "editor": "eddie", "responder": "rosa", "admin": "ada"}
 
 
 def make_account(app, username, role, password=PASSWORD):
-    with app.extensions["database"].transaction() as session:
+    with app.services.database.transaction() as session:
         return accounts.create_account(session, username, password, role).id
 
 
@@ -39,15 +39,17 @@ def logged_in(app, role):
     return client
 
 
+def console_session(client):
+    """`with console_session(client) as session:` the cookie session console pages see. (The test
+    client's default path, /, is the landing page, which opens no session.)"""
+    return client.session_transaction("/console/")
+
+
 def post(client, url, data=None, **kwargs):
-    """A console form post, with the session's CSRF token."""
-    with client.session_transaction() as session:
-        token = session.get("csrf")
-    if token is None:
-        token = csrf(client)
-    return client.post(url, data={"csrf_token": token, **(data or {})}, **kwargs)
+    """A console form post, with the token the session's pages carry."""
+    return client.post(url, data={"csrf_token": csrf(client), **(data or {})}, **kwargs)
 
 
 def session_key(client):
-    with client.session_transaction() as session:
+    with console_session(client) as session:
         return SESSION_KEY.format(sid=session["sid"])

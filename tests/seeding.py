@@ -8,7 +8,7 @@ import math
 
 from sqlalchemy import insert, literal, select
 
-from sms_service.models import Subscriber, Subscription, utcnow
+from sms_service.core.models import Subscriber, Subscription, utcnow
 
 CHUNK = 20_000
 

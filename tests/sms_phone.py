@@ -4,8 +4,8 @@ local gateway (what the official SDK actually sent it)."""
 import itertools
 import time
 
-from sms_service.local_gateway import messages_for
-from sms_service.phone_numbers import normalise_msisdn
+from sms_service.channels.africastalking.local_gateway import messages_for
+from sms_service.core.phone_numbers import normalise_msisdn
 
 _ids = itertools.count(1)
 
@@ -26,7 +26,7 @@ class Texter:
 
     @property
     def inbox(self):
-        return [m["message"] for m in reversed(messages_for(self.app.extensions["redis"], self.phone))]
+        return [m["message"] for m in reversed(messages_for(self.app.services.redis, self.phone))]
 
     @property
     def last(self):

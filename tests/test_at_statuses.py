@@ -1,7 +1,7 @@
 import pytest
 
-from sms_service.sms.at_client import parse_send_response
-from sms_service.sms.at_statuses import DELIVERY_STATES, SendOutcome, send_outcome
+from sms_service.channels.africastalking.client import parse_send_response
+from sms_service.channels.africastalking.statuses import DELIVERY_STATES, SendOutcome, delivery_state, send_outcome
 from tests import at_payloads
 
 A, R, P = SendOutcome.ACCEPTED, SendOutcome.RETRYABLE, SendOutcome.PERMANENT
@@ -23,6 +23,18 @@ def test_every_send_status_code(code, outcome):
 )
 def test_every_delivery_report_status(status, state):
     assert DELIVERY_STATES[status] == state
+    assert delivery_state(status) == state
+
+
+@pytest.mark.parametrize(
+    "word, state",
+    [("success", "delivered"), ("SUCCESS ", "delivered"), (" Success\t", "delivered"), ("sent", "sent"),
+     ("BUFFERED", "sent"), ("submitted ", "sent"), ("failed", "failed"), ("Absent Subscriber", "failed"),
+     ("absent_subscriber", "failed"), ("EXPIRED", "failed"), ("rejected", "failed"),
+     ("Delivered", None), ("Teleported", None), ("Succes", None), ("", None), ("Success!", None)],
+)
+def test_status_words_in_other_casings_and_spacings_are_the_known_word(word, state):
+    assert delivery_state(word) == state
 
 
 @pytest.mark.parametrize(

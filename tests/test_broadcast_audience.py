@@ -3,14 +3,22 @@ local gateway, on real Redis and SQL."""
 
 import pytest
 
-from sms_service.broadcasts.audience import preview
-from sms_service.broadcasts.planner import plan_all
-from sms_service.campaigns.subscribers import get_or_create_subscriber
-from sms_service.campaigns.subscriptions import subscribe
-from sms_service.campaigns.suppression import suppress
-from sms_service.models import Broadcast
+from sms_service.core.models import Broadcast
+from sms_service.domain.broadcasts.audience import preview
+from sms_service.domain.broadcasts.planner import plan_all
+from sms_service.domain.campaigns.subscribers import get_or_create_subscriber
+from sms_service.domain.campaigns.subscriptions import subscribe
+from sms_service.domain.campaigns.suppression import suppress
 from tests.broadcast_helpers import (
-    BROADCAST_SETTINGS, gateway_counts, make_broadcast, message_counts, received, rows, send_now, sender_with,
+    BROADCAST_SETTINGS,
+    gateway_counts,
+    make_broadcast,
+    message_counts,
+    now,
+    received,
+    rows,
+    send_now,
+    sender_with,
     start_due,
 )
 
@@ -31,12 +39,13 @@ def app(live_app):
         (DAUDI, "sw", "Nairobi", ["arms_control"]),
         (ESTHER, "en", "Kisumu", ["torture"]),
     ]
-    with app.extensions["database"].transaction() as session:
+    with app.services.database.transaction() as session:
         for phone, language, county, topics in people:
             for topic in topics:
-                subscribe(session, phone=phone, topic=topic, consent=True, channel="ussd", language=language)
+                subscribe(session, phone=phone, topic=topic, consent=True, channel="ussd", language=language,
+                          now=now(app))
             get_or_create_subscriber(session, phone, language).county = county
-        suppress(session, ESTHER, "sms", "en")
+        suppress(session, ESTHER, "sms", "en", now(app))
     return app
 
 
@@ -74,9 +83,9 @@ def test_language_and_county_narrow_the_audience(app, filters, reached):
 def test_a_number_that_texts_stop_after_planning_is_not_sent_to(app):
     broadcast_id = make_broadcast(app, texts=TEXTS, topics=["torture"])
     start_due(app)
-    plan_all(app.extensions["database"], broadcast_id, chunk_size=1)
-    with app.extensions["database"].transaction() as session:
-        suppress(session, BARAKA, "sms", "sw")
+    plan_all(app.services.database, broadcast_id, 1, now(app), "en")
+    with app.services.database.transaction() as session:
+        suppress(session, BARAKA, "sms", "sw", now(app))
     send_now(app, broadcast_id)
     assert received(app, BARAKA) == []
     assert rows(app, broadcast_id)[BARAKA].status == "failed"
@@ -88,11 +97,11 @@ def test_planners_running_at_once_write_everyone_out_once(app):
     from concurrent.futures import ThreadPoolExecutor
 
     broadcast_id = make_broadcast(app, texts=TEXTS, topics=["torture", "arms_control", "sexual_violence"])
-    database = app.extensions["database"]
+    database = app.services.database
     with ThreadPoolExecutor(4) as pool:  # as when several senders find nothing to claim yet
-        added = list(pool.map(lambda _: plan_all(database, broadcast_id, chunk_size=1), range(4)))
+        added = list(pool.map(lambda _: plan_all(database, broadcast_id, 1, now(app), "en"), range(4)))
     assert sum(added) == 4
-    assert plan_all(database, broadcast_id, chunk_size=1) == 0  # written out: nothing more to add
+    assert plan_all(database, broadcast_id, 1, now(app), "en") == 0  # written out: nothing more to add
     assert message_counts(app, broadcast_id) == {"queued": 4}  # four rows in all...
     assert set(rows(app, broadcast_id)) == {AMINA, BARAKA, CHEBET, DAUDI}  # ...one per number
 
@@ -111,8 +120,8 @@ def test_preview_counts_recipients_segments_and_cost(app):
     swahili_with_curly_quote = "Mateso ni kosa \u2019 nchini Kenya"  # forces UCS-2, 1 segment
     broadcast_id = make_broadcast(app, texts={"en": long_english, "sw": swahili_with_curly_quote},
                                   topics=["torture", "arms_control", "sexual_violence"])
-    with app.extensions["database"].transaction() as session:
-        summary = preview(session, session.get(Broadcast, broadcast_id), cost_per_segment=0.8)
+    with app.services.database.transaction() as session:
+        summary = preview(session, session.get(Broadcast, broadcast_id), app.services.broadcasts.settings)
     assert summary.recipients == 4
     assert summary.by_language == {"en": (2, 2, "GSM-7"), "sw": (2, 1, "UCS-2")}
     assert summary.segments == 6
@@ -122,10 +131,10 @@ def test_preview_counts_recipients_segments_and_cost(app):
 def test_a_batch_of_numbers_that_all_stopped_does_not_end_the_broadcast(app):
     broadcast_id = make_broadcast(app, texts=TEXTS, numbers=[BARAKA, DAUDI, AMINA])
     start_due(app)
-    plan_all(app.extensions["database"], broadcast_id, chunk_size=10)
-    with app.extensions["database"].transaction() as session:
-        suppress(session, BARAKA, "sms", "sw")
-        suppress(session, DAUDI, "sms", "sw")
+    plan_all(app.services.database, broadcast_id, 10, now(app), "en")
+    with app.services.database.transaction() as session:
+        suppress(session, BARAKA, "sms", "sw", now(app))
+        suppress(session, DAUDI, "sms", "sw", now(app))
     assert sender_with(app, batch_size=1, sender_threads=1).run(broadcast_id) == "drained"
     assert message_counts(app, broadcast_id) == {"failed": 2, "sent": 1}
     assert received(app, AMINA) == [TEXTS["en"]]

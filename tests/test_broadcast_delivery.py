@@ -1,19 +1,29 @@
 """How a broadcast goes out: per-recipient results, retries, timeouts, dead senders, pause,
 cancel, quiet hours, the shared rate. Real Redis, real SQL, the local gateway over HTTP."""
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 import pytest
 
-from sms_service.broadcasts import service
-from sms_service.broadcasts.rate_limit import SegmentRateLimit
-from sms_service.broadcasts.recovery import mark_abandoned
-from sms_service.broadcasts.schedule import NAIROBI, SendWindow
-from sms_service.models import utcnow
-from sms_service.sms.at_client import AfricasTalkingSms
+from sms_service.channels.africastalking.client import AfricasTalkingSms
+from sms_service.core.clock import ManualClock, parse_local_time
+from sms_service.core.models import utcnow
+from sms_service.domain.broadcasts import lifecycle
+from sms_service.domain.broadcasts.planner import plan_all
+from sms_service.domain.broadcasts.rate_limit import SegmentRateLimit
+from sms_service.domain.broadcasts.recovery import mark_abandoned
 from tests.broadcast_helpers import (
-    BROADCAST_SETTINGS, claimed_batch, gateway_counts, make_broadcast, message_counts, received, rows, send_now,
-    sender_with, start_due, wait_until,
+    BROADCAST_SETTINGS,
+    claimed_batch,
+    gateway_counts,
+    make_broadcast,
+    message_counts,
+    received,
+    rows,
+    send_now,
+    sender_with,
+    start_due,
+    wait_until,
 )
 from tests.seeding import fake_number, seed_subscribers
 
@@ -68,75 +78,80 @@ def test_a_read_timeout_is_uncertain_and_not_resent(live_app):
     assert sender_with(app, impatient).run(broadcast_id) == "drained"
     row = rows(app, broadcast_id)[ACCEPTED]
     assert (row.status, row.failure_reason) == ("uncertain", "ReadTimeout")
-    assert app.extensions["broadcasts"].sender.run(broadcast_id) == "drained"  # nothing claimed again
+    assert app.services.broadcasts.sender.run(broadcast_id) == "drained"  # nothing claimed again
     wait_until(lambda: gateway_counts(app)["messages"] == 1)  # the slow gateway did take it, once
 
 
 def test_a_dead_senders_batch_becomes_uncertain_and_staff_decide(app):
-    database = app.extensions["database"]
+    database = app.services.database
     broadcast_id, claimed = claimed_batch(app, sender_with(app, batch_size=10), 30, "killed-sender")  # then it died
     assert len(claimed) == 10
-    leases = app.extensions["broadcasts"].leases
+    leases = app.services.broadcasts.leases
     assert mark_abandoned(database, leases, broadcast_id, utcnow()) == 0  # its lease may still run
     later = utcnow() + timedelta(seconds=leases.lease_seconds + 1)
     assert mark_abandoned(database, leases, broadcast_id, later) == 10
-    assert app.extensions["broadcasts"].sender.run(broadcast_id) == "drained"
+    assert app.services.broadcasts.sender.run(broadcast_id) == "drained"
     assert message_counts(app, broadcast_id) == {"sent": 20, "uncertain": 10}
     dead_numbers = {row.phone for row in claimed}
     assert not any(received(app, number) for number in dead_numbers)
     with database.write_transaction() as session:
-        assert service.requeue_uncertain(session, broadcast_id, utcnow()) == 10
-    app.extensions["broadcasts"].sender.run(broadcast_id)
+        assert lifecycle.requeue_uncertain(session, broadcast_id, utcnow()) == 10
+    app.services.broadcasts.sender.run(broadcast_id)
     assert message_counts(app, broadcast_id) == {"sent": 30}
     counts = gateway_counts(app)
     assert (counts["messages"], counts["numbers"], counts["duplicates"], counts["in_flight"]) == (30, 30, 0, 0)
 
 
 def test_pause_stops_sending_and_resume_goes_on(app):
-    database = app.extensions["database"]
+    database = app.services.database
     seed_subscribers(database, 25)
     broadcast_id = make_broadcast(app, topics=["torture"])
     start_due(app)
     with database.write_transaction() as session:
-        service.pause(session, broadcast_id)
-    assert app.extensions["broadcasts"].sender.run(broadcast_id) == "paused"
+        lifecycle.pause(session, broadcast_id)
+    assert app.services.broadcasts.sender.run(broadcast_id) == "paused"
     assert gateway_counts(app)["messages"] == 0
     with database.write_transaction() as session:
-        assert service.resume(session, broadcast_id, utcnow()).status == "running"
-    assert app.extensions["broadcasts"].sender.run(broadcast_id) == "drained"
+        assert lifecycle.resume(session, broadcast_id, utcnow()).status == "running"
+    assert app.services.broadcasts.sender.run(broadcast_id) == "drained"
     assert message_counts(app, broadcast_id) == {"sent": 25}
 
 
 def test_cancel_marks_what_was_not_sent(app):
-    database = app.extensions["database"]
+    database = app.services.database
     seed_subscribers(database, 25)
     broadcast_id = make_broadcast(app, topics=["torture"])
     start_due(app)
     sender_with(app, batch_size=10, sender_threads=1, slice_seconds=0).run(broadcast_id)  # one batch
     with database.write_transaction() as session:
-        service.cancel(session, broadcast_id, utcnow())
-    assert app.extensions["broadcasts"].sender.run(broadcast_id) == "cancelled"
+        lifecycle.cancel(session, broadcast_id, utcnow())
+    assert app.services.broadcasts.sender.run(broadcast_id) == "cancelled"
     assert message_counts(app, broadcast_id) == {"sent": 10, "cancelled": 15}
-    with database.write_transaction() as session, pytest.raises(service.BroadcastError, match="already cancelled"):
-        service.cancel(session, broadcast_id, utcnow())
+    with database.write_transaction() as session, pytest.raises(lifecycle.BroadcastError, match="already cancelled"):
+        lifecycle.cancel(session, broadcast_id, utcnow())
 
 
-def window_without_now():
-    hour = datetime.now(NAIROBI).hour
-    return SendWindow(time(0, 0), time(1, 0)) if hour >= 2 else SendWindow(time(12, 0), time(13, 0))
-
-
-@pytest.mark.parametrize("urgent, stopped_by, sent", [(False, "outside send window", 0), (True, "drained", 1)])
-def test_quiet_hours_hold_non_urgent_broadcasts(app, urgent, stopped_by, sent):
+@pytest.mark.parametrize("nairobi_time, urgent, stopped_by, sent", [
+    ("2026-12-01 05:00", False, "outside send window", 0),
+    ("2026-12-01 05:00", True, "drained", 1),  # urgent goes at any hour
+    ("2026-12-02 01:30", False, "outside send window", 0),  # in UTC it is still the 1st, 22:30
+    ("2026-12-01 07:59", False, "outside send window", 0),
+    ("2026-12-01 08:00", False, "drained", 1),
+    ("2026-12-01 17:59", False, "drained", 1),
+    ("2026-12-01 18:00", False, "outside send window", 0),
+])
+def test_quiet_hours_hold_non_urgent_broadcasts(live_app, nairobi_time, urgent, stopped_by, sent):
+    app = live_app(clock=ManualClock(parse_local_time(nairobi_time)),
+                   **{**BROADCAST_SETTINGS, "BROADCAST_SEND_WINDOW": "08:00-18:00"})
     broadcast_id = make_broadcast(app, numbers=[ACCEPTED], urgent=urgent)
     start_due(app)
-    assert sender_with(app, send_window=window_without_now()).run(broadcast_id) == stopped_by
+    assert app.services.broadcasts.sender.run(broadcast_id) == stopped_by
     assert gateway_counts(app)["messages"] == sent
 
 
 def test_the_rate_is_shared_by_every_worker(app):
-    first_worker = SegmentRateLimit(app.extensions["redis"], segments_per_second=100)
-    second_worker = SegmentRateLimit(app.extensions["redis"], segments_per_second=100)
+    first_worker = SegmentRateLimit(app.services.redis, segments_per_second=100)
+    second_worker = SegmentRateLimit(app.services.redis, segments_per_second=100)
     now = 1_000_000.0
     assert first_worker.book(100, now=now) == 0  # the first second is free
     assert second_worker.book(50, now=now) == pytest.approx(1.0)  # queued behind the first
@@ -145,15 +160,15 @@ def test_the_rate_is_shared_by_every_worker(app):
 
 
 def test_a_slow_rate_means_small_requests(app):
-    limit = SegmentRateLimit(app.extensions["redis"], segments_per_second=5)
+    limit = SegmentRateLimit(app.services.redis, segments_per_second=5)
     assert limit.recipients_per_request(1, most=1000) == 5
     assert limit.recipients_per_request(3, most=1000) == 1
-    assert SegmentRateLimit(app.extensions["redis"], 100_000).recipients_per_request(1, most=1000) == 1000
+    assert SegmentRateLimit(app.services.redis, 100_000).recipients_per_request(1, most=1000) == 1000
 
 
 def test_many_recipients_go_in_few_requests(live_app):
     app = live_app(**BROADCAST_SETTINGS, BROADCAST_BATCH_SIZE=500)
-    seed_subscribers(app.extensions["database"], 2_000)
+    seed_subscribers(app.services.database, 2_000)
     broadcast_id = make_broadcast(app, topics=["torture"])
     send_now(app, broadcast_id)
     assert message_counts(app, broadcast_id) == {"sent": 2_000}
@@ -163,12 +178,12 @@ def test_many_recipients_go_in_few_requests(live_app):
 
 
 def test_a_report_that_overtakes_a_batch_is_applied_when_the_batch_is_recorded(app):
-    from sms_service.models import OutboundMessage
-    from sms_service.sms.outbox import apply_early_reports, record_delivery_report
+    from sms_service.core.models import OutboundMessage
+    from sms_service.domain.messaging.delivery_reports import apply_early_reports, record_delivery_report
 
-    database, redis = app.extensions["database"], app.extensions["redis"]
+    database, redis = app.services.database, app.services.redis
     assert apply_early_reports(database, redis, ["ATXid_early"]) == 0  # nothing kept: no lookup
-    assert record_delivery_report(database, redis, "ATXid_early", "Success", "") is False  # kept
+    assert record_delivery_report(database, redis, "ATXid_early", "delivered", "") is False  # kept
     with database.transaction() as session:
         session.add(OutboundMessage(phone=ACCEPTED, text="Hi", purpose="broadcast", status="sent",
                                     gateway_message_id="ATXid_early", created_at=utcnow(), updated_at=utcnow()))
@@ -177,25 +192,29 @@ def test_a_report_that_overtakes_a_batch_is_applied_when_the_batch_is_recorded(a
         assert session.query(OutboundMessage).filter_by(gateway_message_id="ATXid_early").one().status == "delivered"
 
 
-def test_a_batch_waiting_for_the_rate_is_given_back_when_the_broadcast_is_cancelled(app):
-    database = app.extensions["database"]
+def test_a_batch_cancelled_between_its_claim_and_its_request_is_given_back(app):
+    database = app.services.database
     sender = sender_with(app, batch_size=10, sender_threads=1)
-    broadcast_id, claimed = claimed_batch(app, sender, 10, "waiting-sender")
-    with database.write_transaction() as session:  # staff cancel while the batch waits for the rate
-        service.cancel(session, broadcast_id, utcnow())
-    assert sender._send(broadcast_id, "waiting-sender", claimed) == "cancelled"
+    broadcast_id, claimed = claimed_batch(app, sender, 10, "claiming-sender")
+    with database.write_transaction() as session:  # staff cancel just after the claim
+        lifecycle.cancel(session, broadcast_id, utcnow())
+    assert sender._send(broadcast_id, "claiming-sender", claimed) == "cancelled"
     assert message_counts(app, broadcast_id) == {"cancelled": 10}
     assert gateway_counts(app)["messages"] == 0
 
 
-def test_a_batch_is_given_back_when_the_rate_cannot_be_booked(app):
+def test_nothing_is_claimed_when_the_rate_cannot_be_booked(app):
+    """The rate is booked before the claim: with Redis away, no message even becomes "sending"."""
     sender = sender_with(app, batch_size=10, sender_threads=1)
-    broadcast_id, claimed = claimed_batch(app, sender, 5, "sender")
+    seed_subscribers(app.services.database, 5)
+    broadcast_id = make_broadcast(app, topics=["torture"])
+    start_due(app)
+    plan_all(app.services.database, broadcast_id, 100, app.services.clock.now(), "en")
 
     import redis
 
     nothing_listens = redis.Redis(host="127.0.0.1", port=9, socket_connect_timeout=0.5)
     sender.rate_limit = SegmentRateLimit(nothing_listens, segments_per_second=100)  # Redis down
     with pytest.raises(redis.ConnectionError):
-        sender._send(broadcast_id, "sender", claimed)
+        sender.run(broadcast_id)
     assert message_counts(app, broadcast_id) == {"queued": 5}  # not "uncertain": nothing went out

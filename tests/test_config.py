@@ -2,8 +2,8 @@ import os
 
 import pytest
 
-from sms_service import config as config_module
-from sms_service.config import ConfigError, database_url, load_config
+from sms_service.core import config as config_module
+from sms_service.core.config import ConfigError, database_url, load_config
 
 
 @pytest.mark.parametrize(
@@ -53,6 +53,8 @@ def test_tests_never_read_dotenv(dotenv_file):
     [
         ({"USSD_SESSION_TTL": "120"}, "USSD_SESSION_TTL must be over 180 seconds"),
         ({"USSD_RESUME_TTL": "soon"}, "USSD_RESUME_TTL must be a number"),
+        ({"USSD_JOURNEY_RETENTION_DAYS": "0"}, "USSD_JOURNEY_RETENTION_DAYS must be 1 or more"),
+        ({"EVENT_NAME_RETENTION_DAYS": "-5"}, "EVENT_NAME_RETENTION_DAYS must be 1 or more"),
     ],
 )
 def test_bad_settings_are_refused_with_a_reason(overrides, message):

@@ -3,8 +3,8 @@
 import pytest
 from sqlalchemy import func, select, text
 
-from sms_service.campaigns.subscribers import get_or_create_subscriber
-from sms_service.models import Subscriber
+from sms_service.core.models import Subscriber
+from sms_service.domain.campaigns.subscribers import get_or_create_subscriber
 
 
 class Abandon(Exception):

@@ -9,15 +9,17 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sms_service.config import PROJECT_ROOT
-from sms_service.flows.checker import check_flows
-from sms_service.flows.definitions import FlowDefinitionError
+from sms_service.core.config import PROJECT_ROOT
+from sms_service.engine.checks.flows import check_flows
+from sms_service.engine.flows.definitions import FlowDefinitionError
+from sms_service.engine.flows.reading import parse_flow_yaml
 
 REAL_FLOWS = PROJECT_ROOT / "flows"
 MENU = "ussd/menu.yaml"
 MESSAGES = "ussd/messages.yaml"
 CATALOG = "catalog.yaml"
 KEYWORDS = "sms/keywords.yaml"
+PETITION_PAGE = "web/petition.yaml"
 
 
 def test_the_shipped_flows_are_sound():
@@ -35,7 +37,7 @@ def flows(tmp_path):
 
     def edit(relative, change):
         path = target / relative
-        data = yaml.safe_load(path.read_text())
+        data = parse_flow_yaml(path.read_text())
         change(data)
         path.write_text(yaml.safe_dump(data, allow_unicode=True))
         return target
@@ -54,6 +56,8 @@ BREAKAGES = [
      "orphan", "unreachable from 'home'"),
     (MENU, lambda d: screens(d)["about"]["text"].pop("sw"),
      "about", "no sw text"),
+    (MENU, lambda d: screens(d)["my_erase_confirm"].update(typed_only="yes"),
+     "my_erase_confirm", "'typed_only' is true or false"),
     (MENU, lambda d: screens(d)["att"]["options"][1]["label"].pop("en"),
      "att", "option 2 has no en label"),
     (MENU, lambda d: screens(d)["petition_declined"]["text"].update(en="Sorry. " * 30),
@@ -101,14 +105,94 @@ BREAKAGES = [
     (KEYWORDS, lambda d: d["replies"]["help"].update(en="Help me " * 60),
      None, "reply 'help' (en) is 4 SMS segments"),
     (KEYWORDS, lambda d: d["replies"].pop("stop_confirmed"),
-     None, "reply 'stop_confirmed' is missing"),
+     None, "route 'stop': reply 'stop_confirmed' is not among the replies"),
+    (KEYWORDS, lambda d: d["replies"].pop("unknown"),
+     None, "reply 'unknown' is missing"),
     (KEYWORDS, lambda d: d["keywords"]["help"].append("STOP"),
      None, "keywords: 'STOP' means both help and stop"),
     (KEYWORDS, lambda d: d["keywords"].update(dance=["DANCE"]),
-     None, "unknown keyword 'dance'"),
+     None, "keyword 'dance' has no route"),
+    (KEYWORDS, lambda d: d["routes"].pop("stop"),
+     None, "keyword 'stop' has no route"),
+    (KEYWORDS, lambda d: d["routes"]["att"].update(action="sign_petitions"),
+     None, "route 'att': unknown action 'sign_petitions'"),
+    (KEYWORDS, lambda d: d["routes"]["att"]["with"].update(petition="nope"),
+     None, "route 'att': unknown petition 'nope'"),
+    (KEYWORDS, lambda d: d["routes"]["att"].pop("with"),
+     None, "route 'att': sign_petition takes ['petition'], not 'petition'"),
+    (KEYWORDS, lambda d: d["routes"]["att"]["replies"].update(exploded="help"),
+     None, "route 'att': sign_petition has no outcome 'exploded'"),
+    (KEYWORDS, lambda d: d["routes"]["stop"].update(purpose="newsletter"),
+     None, "route 'stop': unknown purpose 'newsletter'"),
+    (KEYWORDS, lambda d: d["routes"]["quiz"].update(replies={"started": "help"}),
+     None, "route 'quiz': start_quiz composes its replies from the quiz messages: give none"),
+    (CATALOG, lambda d: d["language_names"].pop("sw"),
+     None, "language 'sw' has no name in language_names"),
+    (CATALOG, lambda d: d.update(default_language="fr"),
+     None, "default_language 'fr' is not one of the languages"),
     (KEYWORDS, lambda d: d["topics"].update(weather=["RAIN"]),
      None, "topic word 'RAIN' names unknown topic 'weather'"),
+    (PETITION_PAGE, lambda d: d["asks"]["att"].update(en=""),
+     None, "petition 'att' has no en text"),
+    (PETITION_PAGE, lambda d: d["asks"]["att"].pop("sw"),
+     None, "petition 'att' has no sw text"),
+    (PETITION_PAGE, lambda d: d["asks"].update(torture={"en": "x", "sw": "x"}),
+     None, "'torture' is not a petition of catalog.yaml"),
+    (PETITION_PAGE, lambda d: d["texts"].pop("error_busy"),
+     None, "text 'error_busy' is missing"),
+    (PETITION_PAGE, lambda d: d["texts"]["thanks"].pop("sw"),
+     None, "text 'thanks' has no sw text"),
+    (PETITION_PAGE, lambda d: d.update(privacy_contact=""),
+     None, "'privacy_contact' must be an email address people can write to"),
+    (PETITION_PAGE, lambda d: d.update(texts=["thanks"]),
+     None, "'texts' must map each name to its text per language"),
 ]
+
+
+# Whatever people see, texted back, must not opt them out (engine/checks/readings.py), and the
+# start screen fits one page in every language.
+BREAKAGES += [
+    (MENU, lambda d: screens(d)["home"]["options"][0]["label"].update(en="Stop"),
+     "home", "option 1 label (en) 'Stop' would opt out whoever texts it back"),
+    (MENU, lambda d: screens(d)["torture"]["options"][5]["label"].update(sw="Acha tafadhali"),
+     "torture", "option 6 label (sw) 'Acha tafadhali' would opt out"),
+    (CATALOG, lambda d: d["topics"]["torture"].update(en="Unsubscribe now"),
+     None, "topic 'torture' name (en) 'Unsubscribe now' would opt out"),
+    (CATALOG, lambda d: d["petitions"]["att"].update(sw="Nitoe"),
+     None, "petition 'att' name (sw) 'Nitoe' would opt out"),
+    ("quizzes/torture.yaml", lambda d: d["questions"][0]["options"][1].update(en="Stop!"),
+     None, "question 1 option B (en) 'Stop!' would opt out"),
+    ("quizzes/torture.yaml", lambda d: d["name"].update(en="End"),
+     None, "quiz 'torture' name (en) 'End' would opt out"),
+    (MENU, lambda d: screens(d)["home"]["options"][1]["label"].update(sw="Komesha ukatili wa kingono na dhuluma"),
+     "home", "the start screen needs 2 sw pages: it must fit one"),
+    (KEYWORDS, lambda d: d["intent"]["en"].update(stopwords=["STOP"]),
+     None, "intent: 'en' takes opt_out_phrases, filler, negations, negated_stops, negation_bridges, clause_breaks, "
+           "reversals, interrogatives, requests, scopes, list_words, other_senses, reversible, danger_phrases, danger_stems, danger_verbs, "
+           "danger_passives, danger_near_misses, danger_commands, my_data_phrases, erase_words, confirm_words and objects"),
+    (KEYWORDS, lambda d: d["intent"]["sw"]["danger_stems"].append("PIG"),
+     None, "intent: sw danger_stems: 'PIG' is shorter than 4 letters"),
+    (KEYWORDS, lambda d: d["replies"].pop("helplines"), None, "reply 'helplines' is missing"),
+    ("sms/saved_replies.yaml", lambda d: d["saved_replies"]["how_to_sign"]["texts"].pop("sw"),
+     None, "'how_to_sign' has no sw text"),
+    ("sms/saved_replies.yaml", lambda d: d["saved_replies"]["how_to_sign"]["texts"].update(en="Saini \u2705"),
+     None, "'how_to_sign' (en) would go UCS-2"),
+    (KEYWORDS, lambda d: d["intent"]["en"]["filler"].append("THANK YOU"),
+     None, "intent: en filler: 'THANK YOU' must be one word"),
+    (KEYWORDS, lambda d: d["intent"]["sw"]["objects"]["arms_control"].append("MATESO"),
+     None, "intent: object 'MATESO' names both torture and arms_control"),
+    (KEYWORDS, lambda d: d["routes"].pop("support"),
+     None, "route 'support' is missing"),
+    (KEYWORDS, lambda d: d["routes"]["support"]["replies"].update(weather="support"),
+     None, "route 'support': a reply has no outcome 'weather'"),
+]
+
+
+def test_a_petition_without_page_text_is_sound_and_has_no_public_page(flows, make_app):
+    path = flows(PETITION_PAGE, lambda d: d["asks"].pop("att"))
+    assert check_flows(path)[1] == []
+    client = make_app(FLOWS_PATH=str(path)).test_client()
+    assert client.get("/petition/att").status_code == 404 and client.post("/petition/att").status_code == 404
 
 
 @pytest.mark.parametrize("relative, change, screen, message", BREAKAGES)
@@ -141,6 +225,32 @@ def test_a_screen_defined_twice_is_reported(tmp_path):
     assert "'about' is defined twice" in str(problems[0])
 
 
+@pytest.mark.parametrize("bare_word", ["YES", "No", "ON", "off"])
+def test_a_bare_yaml_1_1_boolean_word_is_a_keyword_word_not_true_or_false(tmp_path, bare_word):
+    """YAML 1.1 reads a bare YES as true: the join word YES once became "TRUE"."""
+    target = tmp_path / "flows"
+    shutil.copytree(REAL_FLOWS, target)
+    keywords = target / KEYWORDS
+    keywords.write_text(keywords.read_text().replace("  join:    [JOIN,", f"  join:    [{bare_word}, JOIN,", 1))
+    book, problems = check_flows(target)
+    assert problems == [] and book.sms.keywords[bare_word.upper()] == "join"
+    assert "TRUE" not in book.sms.keywords and "FALSE" not in book.sms.keywords
+
+
+def test_the_shipped_yes_and_ndiyo_join():
+    book, _ = check_flows(REAL_FLOWS)
+    assert book.sms.keywords["YES"] == book.sms.keywords["NDIYO"] == "join"
+
+
+def test_a_keyword_word_that_is_not_text_is_reported(tmp_path):
+    target = tmp_path / "flows"
+    shutil.copytree(REAL_FLOWS, target)
+    keywords = target / KEYWORDS
+    keywords.write_text(keywords.read_text().replace("  join:    [JOIN,", "  join:    [1, JOIN,", 1))
+    _, problems = check_flows(target)
+    assert [str(p) for p in problems] == [f"{KEYWORDS}: keywords: join: '1' is not text; quote it"]
+
+
 def test_unreadable_yaml_is_reported(tmp_path):
     target = tmp_path / "flows"
     shutil.copytree(REAL_FLOWS, target)
@@ -157,7 +267,8 @@ def test_the_app_refuses_to_start_on_broken_flows(flows, make_app):
 
 
 def _env(flows_path, instance_path, database_url):
-    env = dict(os.environ, FLOWS_PATH=str(flows_path), INSTANCE_PATH=instance_path)
+    # DEMO_MODE: the servers started here are refused for their flows, not for a missing token.
+    env = dict(os.environ, FLOWS_PATH=str(flows_path), INSTANCE_PATH=instance_path, DEMO_MODE="1")
     env["DATABASE_URL"] = database_url
     return env
 
@@ -185,3 +296,13 @@ def test_the_procfile_web_server_refuses_to_start_on_broken_flows(flows, instanc
                             env=env, timeout=60)
     assert server.returncode != 0
     assert "ussd/menu.yaml: screen 'torture': unknown target 'nowhere'" in server.stderr
+
+
+def test_a_paged_start_screen_offers_back_on_every_page_after_the_first(flows):
+    from sms_service.engine.flows.reading import load_flow_book
+    from sms_service.engine.ussd.screens import render_pages
+
+    book, _ = load_flow_book(flows(MENU, lambda d: screens(d)["home"]["options"][1]["label"].update(sw="Mengi " * 12)))
+    first, *later = render_pages(book, book.screens["home"], "sw", {}, is_start=True)
+    assert first.endswith("\n98 Zaidi") and "0 Rudi" not in first
+    assert later and all(page.endswith("0 Rudi 00 Mwanzo") for page in later)

@@ -4,8 +4,9 @@ import sys
 import pytest
 import yaml
 
-from sms_service.config import PROJECT_ROOT
-from sms_service.flows.definitions import FlowDefinitionError
+from sms_service.core.config import PROJECT_ROOT
+from sms_service.engine.flows.definitions import FlowDefinitionError
+from sms_service.engine.flows.reading import parse_flow_yaml
 
 
 def test_healthy_when_everything_answers(client):
@@ -13,6 +14,13 @@ def test_healthy_when_everything_answers(client):
     assert response.status_code == 200
     assert response.get_json() == {
         "status": "ok", "checks": {"redis": "ok", "database": "ok", "flows": "ok"}
+    }
+
+
+def test_the_answer_names_the_run_that_tasks_py_started(make_app):
+    response = make_app(RUN_NONCE="f00d").test_client().get("/healthz")
+    assert response.get_json() == {
+        "status": "ok", "checks": {"redis": "ok", "database": "ok", "flows": "ok"}, "run": "f00d"
     }
 
 
@@ -36,7 +44,7 @@ def test_503_when_the_schema_was_never_created(make_app, tmp_path):
     app = make_app(DATABASE_URL=f"sqlite:///{tmp_path}/empty.sqlite3")
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
-    assert response.get_json()["checks"]["database"] == "down: schema is old, run flask db upgrade"
+    assert response.get_json()["checks"]["database"] == "down: schema is old, run python3 tasks.py flask db upgrade"
 
 
 @pytest.fixture
@@ -44,7 +52,7 @@ def broken_flows(tmp_path):
     target = tmp_path / "flows"
     shutil.copytree(PROJECT_ROOT / "flows", target)
     menu = target / "ussd" / "menu.yaml"
-    data = yaml.safe_load(menu.read_text())
+    data = parse_flow_yaml(menu.read_text())
     data["screens"]["about"]["text"].pop("sw")
     menu.write_text(yaml.safe_dump(data, allow_unicode=True))
     return str(target)
@@ -57,7 +65,7 @@ def test_flask_commands_load_with_broken_flows_but_report_unhealthy(make_app, br
     client = app.test_client()
     response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.get_json()["checks"]["flows"] == "broken: run flask flows check"
+    assert response.get_json()["checks"]["flows"] == "broken: run python3 tasks.py flask flows check"
     assert client.post("/ussd").status_code == 404
 
 

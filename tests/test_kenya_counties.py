@@ -1,6 +1,6 @@
 import pytest
 
-from sms_service.kenya import COUNTIES, find_county
+from sms_service.core.counties import COUNTIES, find_county
 
 
 def test_there_are_47_counties_in_code_order():

@@ -1,6 +1,6 @@
 import pytest
 
-from sms_service.phone_numbers import InvalidPhoneNumber, mask_msisdn, normalise_msisdn
+from sms_service.core.phone_numbers import InvalidPhoneNumber, mask_msisdn, normalise_msisdn
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ each recipient gets the first question and starts the quiz, and their answers ar
 import pytest
 from sqlalchemy import select
 
-from sms_service.broadcasts.service import BroadcastError
-from sms_service.models import QuizAttempt
+from sms_service.core.models import QuizAttempt
+from sms_service.domain.broadcasts.lifecycle import BroadcastError
 from tests.broadcast_helpers import make_broadcast, send_now
 from tests.sms_phone import Texter
 
@@ -28,7 +28,7 @@ def school(live_app, run_jobs):
 
 
 def attempts(app):
-    with app.extensions["database"].transaction() as session:
+    with app.services.database.transaction() as session:
         return {(a.phone, a.quiz): (a.status, a.channel) for a in session.execute(select(QuizAttempt)).scalars()}
 
 

@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from sms_service.quizzes.results import quiz_results
+from sms_service.domain.quizzes.results import quiz_results
 from tests.ussd_phone import UssdPhone
 
 QUIZZES = "8"
@@ -34,9 +34,9 @@ def taken(app):
 
 
 def results(app):
-    book = app.extensions["flow_book"]
-    with app.extensions["database"].transaction() as session:
-        return quiz_results(session, book.quizzes.quizzes["att"])
+    book = app.services.flow_book
+    with app.services.database.transaction() as session:
+        return quiz_results(session, book.quizzes.quizzes["att"], book.default_language)
 
 
 def test_results_per_question(taken):

@@ -4,7 +4,8 @@ and shared with SMS (a quiz started by text goes on by USSD where it stood)."""
 import pytest
 from sqlalchemy import select
 
-from sms_service.models import QuizAnswer, QuizAttempt, Subscriber
+from sms_service.core.models import QuizAnswer, QuizAttempt, Subscriber
+from sms_service.engine.flows.reading import parse_flow_yaml
 from tests.sms_phone import Texter
 from tests.ussd_phone import UssdPhone
 
@@ -18,12 +19,12 @@ def phone(app):
 
 
 def attempt_of(app, quiz="att"):
-    with app.extensions["database"].transaction() as session:
+    with app.services.database.transaction() as session:
         return session.execute(select(QuizAttempt).where(QuizAttempt.quiz == quiz)).scalar()
 
 
 def marked(app):
-    with app.extensions["database"].transaction() as session:
+    with app.services.database.transaction() as session:
         return [(a.question, a.choice, a.correct, a.channel)
                 for a in session.execute(select(QuizAnswer).order_by(QuizAnswer.id)).scalars()]
 
@@ -79,7 +80,7 @@ def test_registering_a_school_on_ussd(app, phone):
     phone.answer("27").assert_ended().assert_see("Registered: Moi Girls Eldoret, Uasin Gishu.")
     phone.dial().answer_all(QUIZZES, "4", "Kenya High", "Nairobi").assert_see(
         "already registered with Moi Girls Eldoret, Uasin Gishu")
-    with app.extensions["database"].transaction() as session:
+    with app.services.database.transaction() as session:
         subscriber = session.execute(select(Subscriber)).scalar_one()
         assert (subscriber.school, subscriber.county) == ("Moi Girls Eldoret", "Uasin Gishu")
 
@@ -95,22 +96,22 @@ def test_a_quiz_that_lost_questions_while_open_closes_with_what_was_answered(mak
 
     import yaml
 
-    from sms_service.config import PROJECT_ROOT
-    from sms_service.quizzes.sms import answer_by_sms
+    from sms_service.core.config import PROJECT_ROOT
+    from sms_service.engine.sms.router import handle_text, reply_text
 
     first = make_app()
     UssdPhone(first.test_client(), NUMBER).dial().answer_all(QUIZZES, "1", "2", "1", "2", "1").assert_see("Q3/4")
     shorter = tmp_path / "flows"
     shutil.copytree(PROJECT_ROOT / "flows", shorter)
     att = shorter / "quizzes" / "att.yaml"
-    data = yaml.safe_load(att.read_text())
+    data = parse_flow_yaml(att.read_text())
     data["questions"] = data["questions"][:2]
     att.write_text(yaml.safe_dump(data, allow_unicode=True))
     app = make_app(FLOWS_PATH=str(shorter))
-    book = app.extensions["flow_book"]
-    with app.extensions["database"].write_transaction() as session:
-        attempt = session.execute(select(QuizAttempt)).scalar_one()
-        reply = answer_by_sms(session, book, attempt, "B", "en", registered=False)
+    book = app.services.flow_book
+    with app.services.database.write_transaction() as session:
+        handled = handle_text(session, book, attempt_of(app).phone, "B", lambda: True, app.services.clock.now())
+        reply = reply_text(book, handled.reply, handled.language)
     assert reply == "Time is up for the Arms Trade Treaty quiz: 2 of 2 right."
     assert attempt_of(app).status == "expired"
     UssdPhone(app.test_client(), NUMBER).dial().answer_all(QUIZZES, "1").assert_ended().assert_see(

@@ -1,10 +1,11 @@
 """The hand-packed Redis round trip: its wire bytes, error replies, broken connections, Lua fallback."""
 
 import pytest
+from redis import exceptions as redis_errors
 from redis.connection import Connection
 from redis.exceptions import NoScriptError, ResponseError
 
-from sms_service.redis_exchange import LuaScript, exchange, pack, raise_errors
+from sms_service.core.redis_exchange import LuaScript, exchange, pack, raise_errors
 
 
 @pytest.mark.parametrize(
@@ -24,7 +25,7 @@ def test_packed_commands_match_redis_py(commands):
 
 @pytest.fixture
 def redis(app):
-    return app.extensions["redis"]
+    return app.services.redis
 
 
 def test_replies_come_back_in_order(redis):
@@ -45,7 +46,7 @@ def test_a_failed_read_disconnects_so_no_stale_reply_is_read_later(redis):
     redis.connection_pool.connection_kwargs["socket_timeout"] = 0.2
     redis.connection_pool.disconnect()
     redis.set("name", "Wanjiku")
-    with pytest.raises(Exception):
+    with pytest.raises(redis_errors.TimeoutError):
         exchange(redis, pack((b"BLPOP", "empty-list", 1),), 1)  # no reply before the socket times out
     # Kept, the connection would hand the next caller BLPOP's late reply instead of this one.
     assert exchange(redis, pack((b"GET", "name"),), 1) == [b"Wanjiku"]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from sms_service.ussd.screens import paginate
+from sms_service.engine.ussd.screens import paginate
 
 FOOTER = "0 Back 00 Home"
 MORE = "98 More\n0 Back 00 Home"

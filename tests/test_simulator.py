@@ -5,10 +5,10 @@ import re
 
 import pytest
 
-from sms_service.simulator import SimulatorError, dialled_shortcuts
+from sms_service.web.simulator import SimulatorError, dialled_shortcuts
 from tests.broadcast_helpers import wait_until
 
-NUMBER = "0712000100"
+NUMBER = "+254799900100"  # SIMULATOR_PREFIX's default is +25479990
 
 
 def csrf_of(client):
@@ -63,8 +63,8 @@ def test_a_ussd_walk_goes_through_the_webhook_and_signs_the_petition(make_app, t
     phone.answer("Wanjiru Kamau")
     phone.answer("Kisumu")
     assert phone.answer("1")["ended"]
-    from sms_service.models import PetitionSignature
-    with app.extensions["database"].transaction() as session:
+    from sms_service.core.models import PetitionSignature
+    with app.services.database.transaction() as session:
         [signature] = session.query(PetitionSignature).all()
     assert (signature.full_name, signature.county, signature.channel) == ("Wanjiru Kamau", "Kisumu", "ussd")
     if token:  # the simulator's token is the one the webhook wants: a caller without it is refused
@@ -104,6 +104,39 @@ def test_an_sms_is_answered_by_a_worker_through_the_local_gateway(live_app, run_
     wait_until(lambda: phone.inbox()[1]["status"] == "delivered", what="the delivery report")
 
 
-def test_the_simulator_is_not_there_with_a_real_gateway(make_app):
-    app = make_app(AT_API_KEY="a-real-key")
+@pytest.mark.parametrize("at_api_key", ["a-real-key", ""])
+def test_the_simulator_is_not_there_outside_demo_mode(make_app, at_api_key):
+    app = make_app(DEMO_MODE="", AT_API_KEY=at_api_key, WEBHOOK_TOKEN="t0ken", SECRET_KEY="k" * 32)
     assert app.test_client().get("/simulator/").status_code == 404
+
+
+def _journeys(app):
+    from sqlalchemy import select
+
+    from sms_service.core.models import UssdJourney
+    with app.services.database.transaction() as session:
+        return session.execute(select(UssdJourney.status, UssdJourney.closed_by, UssdJourney.path, UssdJourney.hops,
+                                      UssdJourney.duration_ms).order_by(UssdJourney.id)).all()
+
+
+@pytest.mark.parametrize("token", ["", "s3cret"])
+def test_a_simulated_session_that_ends_posts_ats_notification(make_app, token):
+    app = make_app(WEBHOOK_TOKEN=token)
+    phone = SimulatedPhone(app.test_client())
+    phone.dial()
+    phone.answer("5")
+    phone.answer("1")
+    assert phone.post("/simulator/ussd", session_id=phone.session_id, text="5*1*1", elapsed_ms="12000").get_json()["ended"]
+    assert [tuple(row) for row in _journeys(app)] == [
+        ("success", "at", ["home", "updates", "updates_consent", "updates_subscribed"], 4, 12000)]
+
+
+def test_a_cancelled_simulated_session_is_incomplete(app):
+    phone = SimulatedPhone(app.test_client())
+    phone.dial()
+    phone.answer("1")
+    response = phone.post("/simulator/ussd/end", session_id=phone.session_id, text="1", elapsed_ms="5000")
+    assert response.get_json() == {"ended": True}
+    assert [tuple(row) for row in _journeys(app)] == [("incomplete", "at", ["home", "torture"], 2, 5000)]
+    refused = phone.post("/simulator/ussd/end", session_id="ATUid_real", text="")
+    assert refused.status_code == 400 and "no USSD session" in refused.get_json()["error"]

@@ -6,8 +6,15 @@ import time
 import pytest
 from sqlalchemy import select
 
-from sms_service.models import Consent, InboundMessage, OutboundMessage, PetitionSignature, Subscriber, Subscription
-from sms_service.sms.keywords import read_keyword
+from sms_service.core.models import (
+    Consent,
+    InboundMessage,
+    OutboundMessage,
+    PetitionSignature,
+    Subscriber,
+    Subscription,
+)
+from sms_service.engine.flows.reading import parse_flow_yaml
 from tests.sms_phone import Texter
 
 PHONE = "+254711082001"
@@ -20,27 +27,12 @@ def texter(live_app, run_jobs):
 
 
 def rows(app, model):
-    with app.extensions["database"].transaction() as session:
+    with app.services.database.transaction() as session:
         return session.execute(select(model).order_by(model.id)).scalars().all()
 
 
-@pytest.mark.parametrize(
-    "text, keyword, rest",
-    [
-        ("STOP", "stop", ""), ("stop", "stop", ""), ("STOP.", "stop", ""), ("Stop!", "stop", ""),
-        ("  stop  ", "stop", ""), ("unsubscribe", "stop", ""), ("Acha", "stop", ""),
-        ("sitisha tafadhali", "stop", "tafadhali"), ("pls stop", "stop", "pls stop"),
-        ("please stop sending me", "stop", "please stop sending me"), ("opt-out", "stop", ""),
-        ("JOIN", "join", ""), ("join torture", "join", "torture"), ("Jiunge mateso", "join", "mateso"),
-        ("start", "join", ""), ("HELP", "help", ""), ("msaada", "help", ""),
-        ("ATT Wanjiku Kamau", "att", "Wanjiku Kamau"), ("att: Mary*Jane", "att", "Mary*Jane"),
-        ("LANG SW", "lang", "SW"), ("lugha en", "lang", "en"),
-        ("hello there", None, "hello there"), ("", None, ""),
-        ("I will not stop fighting for justice today", None, "I will not stop fighting for justice today"),
-    ],
-)
-def test_keyword_reading(app, text, keyword, rest):
-    assert read_keyword(app.extensions["flow_book"].sms, text) == (keyword, rest)
+# How a text is read (keywords, STOP and its look-alikes) is tests/sms_intent_corpus.csv, tested in
+# tests/test_sms_intent.py.
 
 
 def test_join_subscribes_to_every_topic_and_replies(texter):
@@ -135,7 +127,7 @@ def test_replies_are_tracked_to_delivery(texter):
 def test_an_inbound_message_is_handled_once_even_if_its_job_runs_twice(texter):
     texter.text("HELP")
     [inbound] = rows(texter.app, InboundMessage)
-    texter.app.extensions["queue"].enqueue("workers.sms_jobs.handle_inbound_sms", inbound.id)
+    texter.app.services.queue.enqueue("workers.sms_jobs.handle_inbound_sms", inbound.id)
     texter.run_jobs(texter.app)
     assert len(texter.inbox) == 1
 
@@ -144,8 +136,9 @@ def test_a_reply_refused_by_the_gateway_is_retried_later(live_app, run_jobs):
     app = live_app(LOCAL_GATEWAY_FAILURE_RATE=1.0)
     Texter(app, app.test_client(), run_jobs).text("HELP")
     [reply] = rows(app, OutboundMessage)
-    assert (reply.status, reply.status_code, reply.failure_reason) == ("retry", 500, "InternalServerError")
-    assert len(app.extensions["queue"].scheduled_job_registry.get_job_ids()) == 1
+    assert (reply.status, reply.status_code, reply.failure_reason, reply.attempts) == ("retry", 500, "InternalServerError", 1)
+    # Tried again on the replies queue, which every worker takes first.
+    assert len(app.services.queues["replies"].scheduled_job_registry.get_job_ids()) == 1
 
 
 def test_stop_by_sms_withdraws_a_subscription_made_on_ussd(texter):
@@ -182,12 +175,66 @@ def test_sms_describe_command(app):
 
 def test_a_message_cut_off_mid_send_is_not_sent_again(texter):
     """A worker killed between claiming a message and recording the send leaves it "sending"."""
-    from sms_service.sms.outbox import deliver, queue_message
+    from sms_service.domain.messaging.outbox import deliver, queue_message
 
     app = texter.app
-    with app.extensions["database"].transaction() as session:
-        message = queue_message(session, PHONE, "Habari", "reply")
+    services = app.services
+    with services.database.transaction() as session:
+        message = queue_message(session, PHONE, "Habari", "reply", services.clock.now())
         message.status = "sending"  # as a killed worker leaves it
         message_id = message.id
-    assert deliver(app.extensions["database"], app.extensions["sms_client"], message_id) == "sending"
+    delivery = deliver(services.database, services.gateway, message_id, services.clock.now(), services.messaging,
+                       services.redis)
+    assert (delivery.status, delivery.again_at) == ("sending", None)
     assert texter.inbox == []
+
+
+def test_the_petition_a_keyword_signs_is_data_in_flows(live_app, run_jobs, tmp_path):
+    """A second petition and its keyword, added in flows/ alone, are signed by SMS through the
+    same action the USSD menu uses."""
+    import shutil
+
+    import yaml
+
+    from sms_service.core.config import PROJECT_ROOT
+
+    flows = tmp_path / "flows"
+    shutil.copytree(PROJECT_ROOT / "flows", flows)
+    catalog, keywords = flows / "catalog.yaml", flows / "sms" / "keywords.yaml"
+    data = parse_flow_yaml(catalog.read_text())
+    data["petitions"]["police"] = {"en": "Police reform now", "sw": "Mageuzi ya polisi sasa"}
+    catalog.write_text(yaml.safe_dump(data, allow_unicode=True))
+    data = parse_flow_yaml(keywords.read_text())
+    data["keywords"]["police_petition"] = ["REFORM", "MAGEUZI"]
+    data["routes"]["police_petition"] = {**data["routes"]["att"], "with": {"petition": "police"}}
+    keywords.write_text(yaml.safe_dump(data, allow_unicode=True))
+    app = live_app(FLOWS_PATH=str(flows))
+    Texter(app, app.test_client(), run_jobs).text("REFORM Wanjiku Kamau")
+    [signature] = rows(app, PetitionSignature)
+    assert (signature.petition, signature.full_name, signature.channel) == ("police", "Wanjiku Kamau", "sms")
+
+
+def test_consents_and_opt_outs_are_recorded_at_the_services_time(live_app, run_jobs):
+    """The consent ledger, subscriptions, signatures and STOP take their time from the service's
+    clock (a ManualClock here, years from the machine's), never the machine's."""
+    from sms_service.core.clock import ManualClock, as_utc, parse_local_time
+
+    clock = ManualClock(parse_local_time("2030-03-01 09:00"))
+    app = live_app(clock=clock)
+    texter = Texter(app, app.test_client(), run_jobs)
+    texter.text("JOIN TORTURE").text("ATT Wanjiku Kamau")
+    clock.advance(days=1)
+    texter.text("LEAVE TORTURE")
+    clock.advance(days=1)
+    texter.text("STOP")
+    day = [parse_local_time(f"2030-03-0{n} 09:00") for n in (1, 2, 3)]
+
+    def at(moment):  # SQLite hands back naive UTC
+        return None if moment is None else as_utc(moment)
+    [subscription] = rows(app, Subscription)
+    assert (at(subscription.consent_at), at(subscription.withdrawn_at)) == (day[0], day[1])
+    assert [at(signature.signed_at) for signature in rows(app, PetitionSignature)] == [day[0]]
+    assert [(c.purpose, c.granted, at(c.recorded_at)) for c in rows(app, Consent)] == [
+        ("updates:torture", True, day[0]), ("petition:att", True, day[0]), ("updates:torture", False, day[1]),
+        ("updates:all", False, day[2])]
+    assert [at(subscriber.suppressed_at) for subscriber in rows(app, Subscriber)] == [day[2]]

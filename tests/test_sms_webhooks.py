@@ -1,9 +1,11 @@
 """The SMS webhooks with AT's own payloads: inbound, delivery reports, opt-outs."""
 
+from urllib.parse import urlencode
+
 import pytest
 from sqlalchemy import select
 
-from sms_service.models import Consent, InboundMessage, OutboundMessage, Subscriber, utcnow
+from sms_service.core.models import Consent, InboundMessage, OutboundMessage, Subscriber, utcnow
 from tests import at_payloads
 
 
@@ -20,7 +22,7 @@ def test_an_inbound_message_is_stored_then_queued(client, app, database):
         at_payloads.INBOUND["id"], "+254711082001", "21212", "JOIN", "SampleLinkId123"
     )
     assert message.handled_at is None
-    assert app.extensions["queue"].job_ids == [f"inbound-{message.id}"]
+    assert app.services.queues["replies"].job_ids == [f"inbound-{message.id}"]  # replies go first
 
 
 def test_the_same_inbound_id_twice_is_stored_once(client, database):
@@ -43,6 +45,35 @@ def test_an_inbound_message_gets_503_when_it_cannot_be_stored(make_app):
     assert response.status_code == 503  # AT retries; nothing is acknowledged and lost
 
 
+@pytest.mark.parametrize("sender", ["MPESA", "Safaricom", "M-PESA", "KCB", "EQUITY BANK", "Airtel", "22384", "40404",
+                                    "456", "12345678"])
+def test_a_sender_that_is_not_a_phone_is_stored_and_never_answered(app, client, database, run_jobs, sender):
+    form = {**at_payloads.INBOUND, "from": sender, "text": "STOP"}  # even a STOP: nobody to opt out
+    response = client.post("/sms/inbound", data=form)
+    assert (response.status_code, response.get_data(as_text=True)) == (
+        200, "ok: stored; the sender is not a phone number, so it is not answered\n")
+    [message] = stored(database, InboundMessage)
+    assert (message.phone, message.text, message.outcome) == (sender, "STOP", "sender_not_a_phone")
+    assert message.handled_at is not None
+    assert app.services.queues["replies"].job_ids == []
+    run_jobs(app)
+    assert stored(database, OutboundMessage) == [] and stored(database, Subscriber) == []
+    assert client.post("/sms/inbound", data=form).get_data(as_text=True) == "ok: already received\n"
+
+
+def test_the_worker_never_answers_a_stored_sender_that_is_not_a_phone(app, database, run_jobs):
+    from sms_service.domain.messaging.inbound import queue_inbound
+
+    with database.transaction() as session:  # stored by an older version, still waiting
+        message = InboundMessage(at_id="old-1", phone="MPESA", shortcode="21212", text="JOIN", received_at=utcnow())
+        session.add(message)
+    queue_inbound(app.services.queues, message.id)
+    run_jobs(app)
+    [stored_message] = stored(database, InboundMessage)
+    assert stored_message.outcome == "sender_not_a_phone" and stored_message.handled_at is not None
+    assert stored(database, OutboundMessage) == [] and stored(database, Subscriber) == []
+
+
 def without(payload, field):
     return {key: value for key, value in payload.items() if key != field}
 
@@ -53,10 +84,13 @@ def without(payload, field):
         ("/sms/inbound", without(at_payloads.INBOUND, "from"), "missing field 'from'"),
         ("/sms/inbound", without(at_payloads.INBOUND, "id"), "missing field 'id'"),
         ("/sms/inbound", without(at_payloads.INBOUND, "text"), "missing field 'text'"),
-        ("/sms/inbound", {**at_payloads.INBOUND, "from": "garbage"}, "field 'from': not a phone number"),
+        ("/sms/inbound", {**at_payloads.INBOUND, "from": "+25471"}, "field 'from': not a valid phone number"),
+        ("/sms/inbound", {**at_payloads.INBOUND, "from": "<script>"}, "field 'from': not a phone number"),
+        ("/sms/inbound", {**at_payloads.INBOUND, "from": "TWELVECHARSX"}, "field 'from': not a phone number"),
+        ("/sms/inbound", {**at_payloads.INBOUND, "from": "12"}, "field 'from': not a valid phone number"),
         ("/sms/inbound", {}, "missing field 'from'"),
         ("/sms/delivery-reports", without(at_payloads.DELIVERY_REPORT, "status"), "missing field 'status'"),
-        ("/sms/delivery-reports", {**at_payloads.DELIVERY_REPORT, "status": "Delivered"}, "unknown status 'Delivered'"),
+        ("/sms/delivery-reports", {**at_payloads.DELIVERY_REPORT, "id": "x" * 65}, "field 'id' is longer than 64"),
         ("/sms/opt-out", without(at_payloads.OPT_OUT, "phoneNumber"), "missing field 'phoneNumber'"),
         ("/sms/opt-out", {**at_payloads.OPT_OUT, "phoneNumber": "12"}, "field 'phoneNumber'"),
     ],
@@ -105,11 +139,12 @@ def test_delivery_reports_update_the_message(client, database, status, reason, s
     assert (message.status, message.failure_reason) == (state, reason or None)
 
 
-def test_an_unknown_status_changes_nothing(client, database):
+def test_an_unknown_status_is_kept_answered_200_and_changes_no_state(client, database):
     sent_message(database)
-    report = {**at_payloads.DELIVERY_REPORT, "status": "Teleported"}
-    assert client.post("/sms/delivery-reports", data=report).status_code == 400
-    assert stored(database, OutboundMessage)[0].status == "sent"
+    report = {**at_payloads.DELIVERY_REPORT, "status": "Delivered"}
+    assert client.post("/sms/delivery-reports", data=report).status_code == 200  # AT does not retry a 4xx
+    [message] = stored(database, OutboundMessage)
+    assert (message.status, message.raw_delivery_status) == ("sent", "Delivered")
 
 
 def test_a_final_state_is_not_undone_by_a_late_report(client, database):
@@ -122,7 +157,7 @@ def test_a_final_state_is_not_undone_by_a_late_report(client, database):
 def test_a_report_that_overtakes_the_send_is_kept_for_it(client, app, database):
     response = client.post("/sms/delivery-reports", data=at_payloads.DELIVERY_REPORT)
     assert (response.status_code, response.get_data(as_text=True)) == (200, "ok: no pending message with that id yet\n")
-    assert app.extensions["redis"].exists("sms:early-report:ATXid_sample")
+    assert app.services.redis.exists("sms:early-report:ATXid_sample")
 
 
 def test_an_opt_out_suppresses_the_number(client, database):
@@ -141,3 +176,21 @@ def test_a_body_over_64_kib_is_refused_with_a_reason(client, database, url):
         413, "too large: AT's callbacks are a few hundred bytes\n")
     with database.transaction() as session:
         assert session.execute(select(InboundMessage)).all() == []
+
+
+@pytest.mark.parametrize("url, payload", [
+    ("/sms/inbound", at_payloads.INBOUND),
+    ("/sms/delivery-reports", at_payloads.DELIVERY_REPORT),
+    ("/sms/opt-out", at_payloads.OPT_OUT),
+    ("/ussd/events", {"sessionId": "ATUid_utf8", "phoneNumber": "+254711082001", "status": "Success"}),
+])
+@pytest.mark.parametrize("bad", [b"%FF", b"\xe9t\xe9"], ids=["bad-escape", "latin1"])
+def test_every_callback_says_when_its_form_is_not_utf8(client, database, url, payload, bad):
+    """Each Flask webhook reads AT's form as /ussd does (web/callback_form.py): a body that is not
+    UTF-8 is named as such, not as a missing field, and nothing is stored or opted out."""
+    body = urlencode(payload).encode() + b"&note=" + bad
+    response = client.post(url, data=body, content_type="application/x-www-form-urlencoded")
+    assert (response.status_code, response.get_data(as_text=True)) == (400, "bad request: the form is not valid UTF-8\n")
+    with database.transaction() as session:
+        assert session.execute(select(InboundMessage)).all() == []
+        assert session.scalar(select(Subscriber.suppressed_at)) is None

@@ -6,7 +6,7 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from sms_service.models import Consent, PetitionSignature, Subscriber, Subscription
+from sms_service.core.models import Consent, PetitionSignature, Subscriber, Subscription
 from tests.ussd_phone import UssdPhone
 
 CALLER = "+254712345678"  # what "0712345678" becomes at the edge
@@ -230,6 +230,27 @@ def test_a_retried_hop_shows_the_same_screen(phone):
     phone.answer("1").assert_see("Torture is severe pain")
 
 
+@pytest.mark.parametrize("subscribed, answers, late, then", [
+    # An earlier hop's copy arriving late, on the erasure confirmation (home 6, My account, Erase):
+    # its last part "1" must not be read as "Yes, erase".
+    (1, ["6", "3", "2"], "6*3", "Erase everything"),
+    (1, ["6", "3", "2"], "", "Erase everything"),  # the first hop's copy
+    # ... on a consent screen (home 5, a topic): "1" must not be read as "Yes".
+    (0, ["5", "1"], "5", "Agree?"),
+])
+def test_an_earlier_hop_arriving_late_shows_the_screen_of_now_and_acts_for_nobody(phone, database, subscribed,
+                                                                                  answers, late, then):
+    if subscribed:
+        phone.dial("5*1*1").assert_see("You will get SMS updates on Ending torture")
+    phone.dial().answer_all(*answers).assert_see(then)
+    shown = phone.screen
+    phone.callback(late)  # the same session, a text the session has already gone past
+    assert phone.screen == shown
+    assert count(database, Subscription) == subscribed
+    phone.answer("2").assert_ended()  # the caller's own answer still counts: No
+    assert count(database, Subscription) == subscribed
+
+
 def test_a_retried_signing_hop_signs_once(phone, database):
     phone.dial().answer_all("4", "Wanjiku Kamau", "Nyeri", "1").assert_see("Thank you")
     phone.repeat().assert_ended().assert_see("Thank you, Wanjiku Kamau")  # not "already signed"
@@ -269,6 +290,31 @@ def test_concurrent_retries_of_the_signing_hop_sign_once(app, database):
 )
 def test_a_dial_string_with_shortcuts_is_replayed(phone, shortcut, expected):
     phone.dial(shortcut).assert_continues().assert_see(expected)
+
+
+@pytest.mark.parametrize("first_text", [
+    "4*Wanjiku Kamau*Nyeri*1",  # a whole petition (name, county, consent) in one callback
+    "4*Wanjiku*Kamau*Nyeri*1", "4*WK*47*1", "*4", "4**1", "4*", "*", "**", "4#", "3*1#", " 4", "4 *1",
+    "\uff14",  # a fullwidth digit: no phone dials it
+    "4*\u0661",  # an Arabic-Indic digit
+])
+def test_a_first_hop_that_is_no_dial_string_starts_at_home(phone, database, first_text):
+    phone.dial(first_text).assert_continues().assert_see("Haki Yetu: human rights", "1. Stop torture", "8. Quiz/schools")
+    assert count(database, PetitionSignature) == 0
+    phone.answer("4").assert_see("Type your full name")  # and the session goes on from home
+
+
+def test_a_petition_cannot_be_signed_from_a_digits_only_dial_string(phone, database):
+    phone.dial("4*12*47*1").assert_see("Please type your name in letters.", "Type your full name")
+    assert count(database, PetitionSignature) == 0
+
+
+def test_the_kiswahili_home_screen_fits_one_page_and_keeps_its_numbers(phone):
+    phone.dial().answer_all("6", "2")
+    phone.dial().assert_see("1. Komesha mateso", "4. Saini ombi la ATT", "7. Kutuhusu", "8. Chemsha/shule")
+    phone.assert_not_see("98 Zaidi", "0 Rudi")
+    phone.dial("7").assert_see("Haki Yetu inaleta kampeni")
+    phone.dial("8").assert_see("Chemsha bongo")
 
 
 def test_shortcuts_then_answers_carry_on(phone, database):
@@ -330,7 +376,7 @@ def test_no_screen_exceeds_182_characters_on_a_long_walk(phone):
 
 def test_session_state_lives_in_redis_longer_than_at_sessions(phone, app):
     phone.dial().answer_all("4", "Wanjiku Kamau")
-    redis = app.extensions["redis"]
+    redis = app.services.redis
     session_ttl = redis.ttl(f"ussd:session:{phone.session_id}")
     resume_ttl = redis.ttl(f"ussd:resume:{CALLER}")
     assert 180 < session_ttl <= 300  # AT gives up on a session after 180 s
@@ -340,7 +386,7 @@ def test_session_state_lives_in_redis_longer_than_at_sessions(phone, app):
 
 def test_names_are_shown_in_letters_a_basic_phone_has(phone, database):
     phone.dial().answer_all("4", "Wanjik\u0169 Kamau \U0001F600", "Nyeri", "1")
-    phone.assert_see("Thank you, Wanjiku Kamau  of Nyeri!")
+    phone.assert_see("Thank you, Wanjiku Kamau of Nyeri!")  # the emoji dropped, and its space with it
     [signature] = rows(database, PetitionSignature)
     assert signature.full_name == "Wanjik\u0169 Kamau \U0001F600"  # kept as typed
 
@@ -364,7 +410,7 @@ def test_the_resume_prompt_understands_home_and_back(phone):
 
 def test_a_session_on_a_screen_that_no_longer_exists_starts_again(phone, app):
     phone.dial().answer_all("1", "1")
-    redis = app.extensions["redis"]
+    redis = app.services.redis
     key = f"ussd:session:{phone.session_id}"
     state = json.loads(redis.get(key))
     state["position"]["screen"] = "screen_removed_in_a_deploy"

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 import pytest
 from sqlalchemy import func, select
 
-from sms_service.models import PetitionSignature
+from sms_service.core.models import PetitionSignature
 from tests.ussd_phone import SERVICE_CODE, UssdPhone
 
 GOOD = {
@@ -40,7 +40,9 @@ def changed(**fields):
         (changed(phoneNumber="not-a-number"), "field 'phoneNumber': not a phone number"),
         (changed(phoneNumber="+2547"), "field 'phoneNumber'"),
         (changed(text="1*" * 4001), "field 'text' is longer than 8000 characters"),
-        (changed(sessionId="x" * 1001), "field 'sessionId' is longer than 1000 characters"),
+        (changed(sessionId="x" * 1001), "field 'sessionId' is longer than 100 characters"),
+        # as /ussd/events and the journey's column: one too long for it is refused at its first hop
+        (changed(sessionId="ATUid_" + "x" * 95), "field 'sessionId' is longer than 100 characters"),
         ({}, "missing field 'sessionId'"),
     ],
 )

@@ -2,13 +2,17 @@
 against the app served over HTTP. Skipped, with the reason, only where Chromium is missing;
 `.ci/run` installs it, so CI always runs these."""
 
+import os
 import shutil
+from pathlib import Path
 
 import pytest
 
 from tests.broadcast_helpers import BROADCAST_SETTINGS
 from tests.console_helpers import PASSWORD, ROLE_ACCOUNTS, make_role_accounts
 
+# Screenshots and printed pages the browser tests keep for people to look at (not committed).
+ARTEFACTS = Path(__file__).resolve().parent.parent / "artefacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 WAIT_SECONDS = 20
@@ -20,7 +24,11 @@ def chromium_service():
         pytest.skip("Chromium is not installed here: apt-get install chromium chromium-driver (.ci/run does)")
     from selenium.webdriver.chrome.service import Service
 
-    return Service(CHROMEDRIVER)
+    # The browser is the test's tool, not the service under test: under a faketime run
+    # (tasks.py test with TEST_FAKETIME) it keeps the machine's clock, as libfaketime crashes it.
+    environment = {key: value for key, value in os.environ.items()
+                   if key != "LD_PRELOAD" and not key.startswith("FAKETIME")}
+    return Service(CHROMEDRIVER, env=environment)
 
 
 @pytest.fixture
@@ -29,6 +37,7 @@ def browser(chromium_service):
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # the console log, for get_log
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                      "--window-size=1200,900"):
         options.add_argument(argument)
@@ -95,6 +104,12 @@ class Page:
             raise AssertionError(f"{fragment!r} not in {css} within {seconds} s: {shown!r} {seen}") from None
         return self
 
+    def keep(self, name):
+        """A screenshot of what the browser shows now, kept as ARTEFACTS/<name>.png."""
+        ARTEFACTS.mkdir(exist_ok=True)
+        assert self.browser.save_screenshot(str(ARTEFACTS / f"{name}.png"))
+        return self
+
     def log_in(self, role):
         self.open("/console/login")
         self.type("input[name=username]", ROLE_ACCOUNTS[role]).type("input[name=password]", PASSWORD)
@@ -103,4 +118,8 @@ class Page:
 
 @pytest.fixture
 def page(browser, server):
-    return Page(browser, server.config["SERVER_URL"])
+    """A browser on the server; the test fails on any Content-Security-Policy violation the
+    browser logged (an inline script or style, a foreign source), whatever the test itself checked."""
+    yield Page(browser, server.config["SERVER_URL"])
+    violations = [entry["message"] for entry in browser.get_log("browser") if "Content Security Policy" in entry["message"]]
+    assert violations == [], f"the page broke its Content-Security-Policy: {violations}"

@@ -16,7 +16,7 @@ def test_a_wrong_password_is_refused_and_the_right_one_opens_the_dashboard(page)
 
 
 def test_compose_preview_and_watch_a_worker_complete_the_broadcast(page, server, run_jobs):
-    seed_subscribers(server.extensions["database"], 25, language="sw")
+    seed_subscribers(server.services.database, 25, language="sw")
     page.log_in("editor").wait_for_text("h1", "Dashboard")
     page.open("/console/broadcasts/new")
     page.type("input[name=name]", "ATT week")
@@ -37,6 +37,16 @@ def test_compose_preview_and_watch_a_worker_complete_the_broadcast(page, server,
     assert received(server, fake_number(0)) == ["Zamu ya Kenya: saini ATT"]
 
 
+def test_the_counter_warns_of_a_text_that_would_opt_out_whoever_texts_it_back(page):
+    page.log_in("editor").wait_for_text("h1", "Dashboard")
+    page.open("/console/broadcasts/new")
+    page.type("textarea[name=text_sw]", "Acha!")
+    page.wait_for_text("#counter-sw", "a recipient who texts this back would be opted out of everything")
+    page.type("textarea[name=text_sw]", "Acha mateso!")
+    page.wait_for_text("#counter-sw", "GSM-7 · 12 characters · 1 segment(s)")
+    assert "opted out" not in page.find("#counter-sw").text
+
+
 def test_a_broadcast_scheduled_for_later_can_be_paused_and_cancelled(page):
     page.log_in("editor").wait_for_text("h1", "Dashboard")
     page.open("/console/broadcasts/new")
@@ -53,14 +63,14 @@ def test_a_broadcast_scheduled_for_later_can_be_paused_and_cancelled(page):
 
 def test_a_ussd_walk_and_an_sms_on_the_simulated_phone(page, server, run_jobs):
     page.open("/simulator/")
-    page.type("#number", "0712000200")
+    page.type("#number", "0799900200")  # a test number (SIMULATOR_PREFIX)
     page.click("#call").wait_for_text("#ussd-text", "Haki Yetu")
     for answer, then in (("4", "full name"), ("Achieng Otieno", "county"), ("Kisumu", "Agree?"),
                          ("1", "Thank you, Achieng Otieno of Kisumu!")):
         page.type("#ussd-answer", answer).click("#ussd-send").wait_for_text("#ussd-text", then)
     page.wait_for_text("#ussd-send", "OK")  # the session ended: no answer box, OK closes it
-    from sms_service.models import PetitionSignature
-    with server.extensions["database"].transaction() as session:
+    from sms_service.core.models import PetitionSignature
+    with server.services.database.transaction() as session:
         assert [row.full_name for row in session.query(PetitionSignature)] == ["Achieng Otieno"]
     page.click("#ussd-send").wait_for_text("#idle", "Haki Yetu demo")
     page.type("#sms-text", "HELP").click("#sms-send").wait_for_text("#inbox", "HELP")

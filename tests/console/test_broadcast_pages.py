@@ -6,11 +6,12 @@ import io
 import pytest
 from sqlalchemy import select
 
-from sms_service.models import AuditEntry, Broadcast
+from sms_service.core.models import AuditEntry, Broadcast
 from tests.console_helpers import post
 from tests.seeding import seed_subscribers
 
 COMPOSE = "/console/broadcasts/new"
+CONSENTED = {"consent_basis": "Signed the festival list, Kisumu ASK show, 2026-11-20", "consent_confirmed": "on"}
 
 
 def form(**fields):
@@ -20,18 +21,18 @@ def form(**fields):
 
 
 def saved(app):
-    with app.extensions["database"].transaction() as session:
+    with app.services.database.transaction() as session:
         return session.scalars(select(Broadcast).order_by(Broadcast.id)).all()
 
 
 def audit_actions(app):
-    with app.extensions["database"].transaction() as session:
+    with app.services.database.transaction() as session:
         return [(entry.actor, entry.action) for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.id))
                 if entry.action != "login"]
 
 
 def test_preview_shows_recipients_per_language_segments_and_cost_and_saves_nothing(app, as_role):
-    database = app.extensions["database"]
+    database = app.services.database
     seed_subscribers(database, 30, language="sw")
     seed_subscribers(database, 10, language="en", start=30)
     text_sw = "Kenya bado haijaridhia Mkataba wa Biashara ya Silaha. " * 4  # 216 characters: two segments
@@ -43,13 +44,13 @@ def test_preview_shows_recipients_per_language_segments_and_cost_and_saves_nothi
 
 
 def test_confirm_saves_audits_and_asks_a_worker_to_start(app, as_role):
-    seed_subscribers(app.extensions["database"], 5)
+    seed_subscribers(app.services.database, 5)
     response = post(as_role("editor"), COMPOSE, form(step="confirm"))
     [broadcast] = saved(app)
     assert response.location == f"/console/broadcasts/{broadcast.id}"
     assert (broadcast.name, broadcast.status, broadcast.created_by, broadcast.topics) == ("ATT week", "scheduled", "eddie", ["torture"])
     assert audit_actions(app) == [("eddie", "broadcast.send")]
-    assert app.extensions["queue"].fetch_job("broadcasts-tick") is not None
+    assert app.services.queue.fetch_job("broadcasts-tick") is not None
 
 
 def test_a_later_time_is_scheduled_with_the_quiet_hours_notice(make_app):
@@ -74,12 +75,18 @@ def test_a_later_time_is_scheduled_with_the_quiet_hours_notice(make_app):
     ({"name": "  "}, "give the broadcast a name"),
     ({"when": "at", "send_at": "next tuesday"}, "is not a time like"),
     ({"when": "at", "send_at": "0001-01-01T00:00"}, "is not a time like"),
+    ({"when": "at", "send_at": "9999-12-31T23:59"}, "on a day from 2000-01-01 to 2099-12-31"),  # quiet: the next day
     ({"text_en": "x" * 1601}, "the en text is over 1600 characters"),
     ({"repeat": "cron", "cron": "every day"}, "is not daily, weekly"),
+    ({"repeat": "cron", "cron": "0 0 30 2 *"}, "never falls due"),  # was a 500 (CroniterBadDateError)
     ({"repeat": "hourly"}, "choose how it repeats"),
     ({"county": "Atlantis"}, "no Kenyan county"),
-    ({"audience": "list"}, "choose a CSV file"),
-    ({"audience": "list", "list_token": "gone"}, "the uploaded list has expired"),
+    ({"audience": "list", **CONSENTED}, "choose a CSV file"),
+    ({"audience": "list", "list_token": "gone", **CONSENTED}, "the uploaded list has expired"),
+    ({"audience": "list", "consent_basis": "They signed up at the stall"}, "confirm that every person on the list agreed"),
+    ({"quiz": "football", "text_en": ""}, "no such quiz: football"),
+    ({"quiz": "att"}, "give no text of your own"),
+    ({"topics": [], "school": "  "}, "choose at least one topic, a school"),
 ])
 def test_a_broadcast_that_cannot_be_is_refused_with_the_reason(app, as_role, fields, reason):
     response = post(as_role("editor"), COMPOSE, form(step="confirm", **fields))
@@ -91,15 +98,65 @@ def test_a_broadcast_that_cannot_be_is_refused_with_the_reason(app, as_role, fie
 def test_a_csv_list_is_read_once_and_confirmed_without_uploading_again(app, as_role):
     client = as_role("editor")
     upload = (io.BytesIO(b"name,phone\nAmina,0711000001\nJuma,not a number\nAli,0711000002\n"), "festival.csv")
-    page = post(client, COMPOSE, form(audience="list", topics=[], numbers=upload),
+    page = post(client, COMPOSE, form(audience="list", topics=[], numbers=upload, **CONSENTED),
                 content_type="multipart/form-data").get_data(as_text=True)
     assert "List read: 2 numbers." in page and "row 3: &#39;not a number&#39;" in page
     assert '<strong id="recipients">2</strong>' in page
     token = page.split('name="list_token" value="')[1].split('"')[0]
-    response = post(client, COMPOSE, form(audience="list", topics=[], list_token=token, step="confirm"))
+    response = post(client, COMPOSE, form(audience="list", topics=[], list_token=token, step="confirm", **CONSENTED))
     assert response.status_code == 302
     [broadcast] = saved(app)
-    assert broadcast.uses_list
+    assert (broadcast.uses_list, broadcast.consent_basis) == (True, CONSENTED["consent_basis"])
+    shown = client.get(response.location).get_data(as_text=True)
+    assert f"Consent of the people on the list, as stated: {CONSENTED['consent_basis']}" in shown
+    with app.services.database.transaction() as session:
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "broadcast.send")).one()
+        assert entry.detail["consent_basis"] == CONSENTED["consent_basis"]
+
+
+@pytest.mark.parametrize("basis", ["", "   ", "we asked them"])
+def test_a_csv_list_without_a_stated_consent_basis_is_refused(app, as_role, basis):
+    upload = (io.BytesIO(b"phone\n0711000001\n"), "festival.csv")
+    response = post(as_role("editor"), COMPOSE, form(audience="list", topics=[], numbers=upload, consent_confirmed="on",
+                                                     consent_basis=basis, step="confirm"),
+                    content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "say how the people on the CSV list agreed to these messages" in response.get_data(as_text=True)
+    assert saved(app) == []
+
+
+def register_students(app, school, numbers, county="Uasin Gishu"):
+    from sms_service.domain.quizzes.schools import register_school
+    with app.services.database.transaction() as session:
+        for number in numbers:
+            register_school(session, number, school, county, "en")
+
+
+def test_a_school_audience_reaches_its_students_and_is_offered_by_name(app, as_role):
+    register_students(app, "Moi Girls Eldoret", ["+254722100001", "+254722100002"])
+    register_students(app, "Kapsabet Boys", ["+254722100003"])
+    client = as_role("editor")
+    assert '<option value="Kapsabet Boys"><option value="Moi Girls Eldoret">' in client.get(COMPOSE).get_data(as_text=True)
+    page = post(client, COMPOSE, form(topics=[], school="moi  girls ELDORET")).get_data(as_text=True)
+    assert '<strong id="recipients">2</strong>' in page
+    response = post(client, COMPOSE, form(topics=[], school="moi  girls ELDORET", step="confirm"))
+    [broadcast] = saved(app)
+    assert (broadcast.school, broadcast.topics) == ("moi girls ELDORET", [])
+    assert "Audience: school moi girls ELDORET" in client.get(response.location).get_data(as_text=True)
+
+
+def test_a_quiz_push_previews_the_quizs_opening_and_saves_the_quiz(app, as_role):
+    register_students(app, "Moi Girls Eldoret", ["+254722100001"])
+    client = as_role("editor")
+    fields = form(topics=[], school="Moi Girls Eldoret", quiz="att", text_en="")
+    page = post(client, COMPOSE, fields).get_data(as_text=True)
+    assert '<strong id="recipients">1</strong>' in page
+    assert "Arms Trade Treaty quiz (4 questions):\nQ1/4 When did the Arms Trade Treaty" in page
+    response = post(client, COMPOSE, {**fields, "step": "confirm"})
+    assert response.status_code == 302
+    [broadcast] = saved(app)
+    assert broadcast.quiz == "att" and broadcast.texts["en"].startswith("Arms Trade Treaty quiz")
+    assert "Audience: school Moi Girls Eldoret; quiz att" in client.get(response.location).get_data(as_text=True)
 
 
 def test_the_counter_names_what_forces_ucs2_and_offers_gsm7(app, as_role):
@@ -112,8 +169,43 @@ def test_the_counter_names_what_forces_ucs2_and_offers_gsm7(app, as_role):
     assert curly["gsm7_suggestion"] == "Kenya's \"ATT\" " + "x" * 60
 
 
+@pytest.mark.parametrize("text, encoding, segments", [
+    ("a" * 152 + "[" + "a" * 152, "GSM-7", 3),  # an escape pair never straddles two parts
+    ("a" * 66 + "\U0001F600" + "a" * 66, "UCS-2", 3),  # nor does a surrogate pair
+])
+def test_the_counter_and_the_preview_count_packed_parts(app, as_role, text, encoding, segments):
+    client = as_role("editor")
+    counted = post(client, "/console/broadcasts/describe", {"text": text}).get_json()
+    assert (counted["encoding"], counted["segments"]) == (encoding, segments)
+    seed_subscribers(app.services.database, 10)
+    page = post(client, COMPOSE, form(text_en=text)).get_data(as_text=True)
+    assert f"English: 10 × {segments} segment(s), {encoding}" in page
+    assert f"{10 * segments} segments; estimated cost" in page
+
+
+@pytest.mark.parametrize("text, warned", [
+    ("STOP", True), ("Stop!", True), ("End.", True), ("Please unsubscribe", True), ("REVOKE", True), ("Nitoe", True),
+    ("Acha tafadhali", True), ("Stop torture now: join the forum at 2pm", False),
+    ("End sexual violence. GBV help: call 1195", False), ("Acha mateso! Tuma JIUNGE MATESO", False), ("", False),
+])
+def test_the_counter_warns_when_a_text_texted_back_would_opt_out(app, as_role, text, warned):
+    report = post(as_role("editor"), "/console/broadcasts/describe", {"text": text}).get_json()
+    assert (report["opt_out_warning"] is not None) == warned
+    if warned:
+        assert report["opt_out_warning"].startswith("a recipient who texts this back would be opted out of everything")
+
+
+def test_the_preview_warns_which_text_reads_as_an_opt_out(app, as_role):
+    seed_subscribers(app.services.database, 2)
+    client = as_role("editor")
+    page = post(client, COMPOSE, form(text_en="Stop torture now!", text_sw="Acha!")).get_data(as_text=True)
+    assert '<p class="warning" id="opt-out-warning">The Kiswahili text reads as an opt-out' in page
+    page = post(client, COMPOSE, form(text_en="Stop torture now!", text_sw="Acha mateso!")).get_data(as_text=True)
+    assert 'id="opt-out-warning"' not in page and '<strong id="recipients">2</strong>' in page
+
+
 def test_pause_resume_and_cancel_from_the_broadcast_page_are_audited(app, as_role):
-    seed_subscribers(app.extensions["database"], 3)
+    seed_subscribers(app.services.database, 3)
     client = as_role("editor")
     post(client, COMPOSE, form(step="confirm", when="at", send_at="2099-01-01T09:00"))
     [broadcast] = saved(app)
@@ -140,7 +232,7 @@ def test_a_worker_sends_what_the_console_created_and_the_page_shows_it_done(live
 
     app = live_app(**BROADCAST_SETTINGS)
     make_role_accounts(app)
-    seed_subscribers(app.extensions["database"], 12)
+    seed_subscribers(app.services.database, 12)
     client = logged_in(app, "editor")
     location = post(client, COMPOSE, form(step="confirm")).location
     assert run_jobs(app)

@@ -3,10 +3,11 @@ the real USSD webhook, and an audited CSV export."""
 
 import csv
 import io
+import re
 
 from sqlalchemy import select
 
-from sms_service.models import AuditEntry
+from sms_service.core.models import AuditEntry
 from tests.ussd_phone import UssdPhone
 
 QUIZZES = "8"
@@ -28,7 +29,13 @@ def test_the_quiz_page_shows_each_question_and_the_standings(app, as_role):
     page = as_role("viewer").get("/console/quizzes?quiz=att").get_data(as_text=True)
     assert "2 finished." in page and "Average score 2.50 of 4" in page
     first = page.split('aria-label="answers to question 1"')[1].split("</table>")[0]
-    assert '<th scope="row">A</th>' in first and '<td class="num">1</td>' in first
+    # Each option by its text, the right one marked, with how many chose it.
+    assert '<tr><th scope="row">A. 1998 <span class="muted">(wrong, chosen most)</span></th>' in first
+    assert ('<tr class="right"><th scope="row">B. December 2014 <span class="answer">(right answer)</span></th>'
+            in first)
+    assert re.findall(r'<td class="num">(\d+)</td>', first) == ["1", "1", "0"]
+    assert '<span class="right-share">50% right</span> of 2 answers' in page
+    assert 'wrong answer chosen most: <span class="most-wrong">A. 1998</span>' in page
     assert "<td>Moi Girls Eldoret, Nairobi</td>" in page and "<td>Nairobi</td>" in page
     assert "Export every attempt as CSV" not in page  # a viewer reads; exports are for editors
     assert as_role("viewer").get("/console/quizzes?quiz=football").status_code == 404
@@ -42,5 +49,5 @@ def test_the_quiz_export_is_audited_and_defuses_formulas(app, as_role):
     assert [(r["phone"], r["school"], r["score"], r["q1"] + r["q2"] + r["q3"] + r["q4"]) for r in rows] == [
         ("+254722400001", "Moi Girls Eldoret", "4", "BBAB"), ("+254722400002", "'=HYPERLINK(1)", "1", "AAAA")]
     assert client.get("/console/quizzes/nope/export.csv").status_code == 404
-    with app.extensions["database"].transaction() as session:
+    with app.services.database.transaction() as session:
         assert session.scalars(select(AuditEntry.subject).where(AuditEntry.action == "quizzes.export")).all() == ["quiz att"]

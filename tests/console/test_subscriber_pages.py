@@ -3,13 +3,14 @@ exports of subscribers and petition signatures, each audited."""
 
 import csv
 import io
+import re
 
 import pytest
 from sqlalchemy import select
 
-from sms_service.campaigns.petitions import sign_petition
-from sms_service.campaigns.suppression import suppress
-from sms_service.models import AuditEntry, Consent, Subscriber, SubscriberImport, Subscription
+from sms_service.core.models import AuditEntry, Consent, Subscriber, SubscriberImport, Subscription
+from sms_service.domain.campaigns.petitions import sign_on_the_web, sign_petition
+from sms_service.domain.campaigns.suppression import suppress
 from tests.console_helpers import post
 
 IMPORT = "/console/subscribers/import"
@@ -25,7 +26,7 @@ def upload(client, content, topics=("torture",), basis=BASIS, confirmed=True, fi
 
 
 def stored(app):
-    with app.extensions["database"].transaction() as session:
+    with app.services.database.transaction() as session:
         subscribers = {row.phone: row for row in session.scalars(select(Subscriber))}
         subscriptions = sorted((phone, topic, channel) for phone, topic, channel in session.execute(
             select(Subscriber.phone, Subscription.topic, Subscription.channel).join(Subscription)))
@@ -44,7 +45,7 @@ def test_an_import_subscribes_every_row_and_records_consent_leading_to_its_basis
     subscribers, subscriptions, consents = stored(app)
     assert (subscribers["+254712000001"].language, subscribers["+254712000001"].county) == ("sw", "Kisumu")
     assert subscribers["+254712000002"].language == "en"
-    with app.extensions["database"].transaction() as session:
+    with app.services.database.transaction() as session:
         record = session.scalars(select(SubscriberImport)).one()
         audit = session.scalars(select(AuditEntry).where(AuditEntry.action == "subscribers.import")).one()
     channel = f"import:{record.id}"
@@ -65,6 +66,11 @@ def test_an_import_subscribes_every_row_and_records_consent_leading_to_its_basis
      ["row 3: consent is &#39;no&#39;, not yes", "row 4: consent is &#39;&#39;, not yes"]),
     ("phone\n0712000001\n+254712000001\n", ["row 3: &#39;+254712000001&#39; is the same number as row 2"]),
     ("name,email\nAmina,a@example.org\n", ["row 1: no phone column"]),
+    ("Name,Phone No.\nAmina,2.54712E+11\n",
+     ["row 2: &#39;2.54712E+11&#39;: Excel changed this number; format the column as Text and export again"]),
+    ("Mobile No,Topics\n254712000001.0,torture\n",
+     ["row 2: &#39;254712000001.0&#39;: Excel changed this number; format the column as Text and export again"]),
+    ("0712000001,torture\n", ["row 1: the first row is a number, not a header"]),
     ("phone\n", ["the file has no rows under its header"]),
     ("", ["the file is empty"]),
     (b"phone\n07\xff\n", ["the file is not UTF-8 text"]),
@@ -79,6 +85,21 @@ def test_one_bad_row_and_nothing_is_imported_with_every_problem_named(app, as_ro
     assert stored(app) == ({}, [], [])
 
 
+@pytest.mark.parametrize("content", [
+    "Name,Phone 1 - Type,Phone 1 - Value\nAmina,Mobile,0712 000 001\nJuma,Work,+254712000002\n",  # Google Contacts
+    "Jina,Namba ya simu,Kaunti\nAmina,0712000001,Kisumu\nJuma,0712000002,Nakuru\n",
+    "Name,Mobile No\nAmina,0712000001\nJuma,0712000002\n",
+    "Full name,Phone No.\nAmina,0712000001\nJuma,0712000002\n",
+    "Jina,Maelezo\nAmina,0712000001\nJuma,0712000002\n",  # no header says phone: found by content
+    "Name\tMobile\r\nAmina\t0712000001\r\nJuma\t0712000002\r\n",
+])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16"])
+def test_real_spreadsheet_exports_are_imported(app, as_role, content, encoding):
+    response = upload(as_role("editor"), content.encode(encoding))
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert sorted(stored(app)[0]) == ["+254712000001", "+254712000002"]
+
+
 @pytest.mark.parametrize("fields, problem", [
     ({"confirmed": False}, "confirm that every person on the list agreed"),
     ({"basis": "we asked"}, "say how these people gave consent, and when"),
@@ -91,8 +112,8 @@ def test_an_import_without_a_stated_consent_basis_or_topic_is_refused(app, as_ro
 
 
 def test_a_number_that_texted_stop_is_refused_and_stays_opted_out(app, as_role):
-    with app.extensions["database"].transaction() as session:
-        suppress(session, "+254712000002", "sms", "en")
+    with app.services.database.transaction() as session:
+        suppress(session, "+254712000002", "sms", "en", now=app.services.clock.now())
     response = upload(as_role("editor"), "phone\n0712000001\n0712000002\n")
     assert response.status_code == 400
     assert "row 3: this number texted STOP" in response.get_data(as_text=True)
@@ -102,9 +123,9 @@ def test_a_number_that_texted_stop_is_refused_and_stays_opted_out(app, as_role):
 
 
 def test_what_a_person_chose_wins_over_the_spreadsheet(app, as_role):
-    from sms_service.campaigns.subscriptions import subscribe
-    with app.extensions["database"].transaction() as session:
-        subscribe(session, phone="+254712000001", topic="torture", consent=True, channel="ussd", language="sw")
+    from sms_service.domain.campaigns.subscriptions import subscribe
+    with app.services.database.transaction() as session:
+        subscribe(session, phone="+254712000001", topic="torture", consent=True, channel="ussd", language="sw", now=app.services.clock.now())
     response = upload(as_role("editor"), "phone,language,county\n0712000001,en,Nairobi\n")
     assert "Imported 1 rows: 0 new subscriptions" in response.get_data(as_text=True)
     subscribers, subscriptions, _ = stored(app)
@@ -113,13 +134,25 @@ def test_what_a_person_chose_wins_over_the_spreadsheet(app, as_role):
 
 
 def seed_people(app):
-    with app.extensions["database"].transaction() as session:
-        from sms_service.campaigns.subscriptions import subscribe
+    with app.services.database.transaction() as session:
+        from sms_service.domain.campaigns.subscriptions import subscribe
         for phone, topic, language in (("+254712000001", "torture", "sw"), ("+254712000001", "arms_control", "sw"),
                                        ("+254712000002", "torture", "en"), ("+254733000003", "arms_control", "en")):
-            subscribe(session, phone=phone, topic=topic, consent=True, channel="ussd", language=language)
+            subscribe(session, phone=phone, topic=topic, consent=True, channel="ussd", language=language, now=app.services.clock.now())
         sign_petition(session, phone="+254712000002", petition="att", full_name="=HYPERLINK(\"x\")", county="Nairobi",
-                      consent=True, channel="ussd", language="en")
+                      consent=True, channel="ussd", language="en", now=app.services.clock.now())
+
+
+def seed_signatures_everywhere(app):
+    """Two by USSD from Kenya, one by SMS from Uganda, two on the web (Germany, Kenya)."""
+    seed_people(app)
+    with app.services.database.transaction() as session:
+        sign_petition(session, phone="+254712000009", petition="att", full_name="Juma", county=None, consent=True,
+                      channel="ussd", language="en", now=app.services.clock.now())
+        sign_petition(session, phone="+256772000003", petition="att", full_name="Okello", county=None, consent=True,
+                      channel="sms", language="en", now=app.services.clock.now())
+        for name, country in (("Anna", "DE"), ("Wanjiru", "KE")):
+            sign_on_the_web(session, petition="att", full_name=name, country=country, email=None, now=app.services.clock.now())
 
 
 @pytest.mark.parametrize("query, shown, hidden", [
@@ -131,9 +164,17 @@ def seed_people(app):
 ])
 def test_search_by_number_topic_and_language(app, as_role, query, shown, hidden):
     seed_people(app)
-    page = as_role("viewer").get(f"/console/subscribers?{query}").get_data(as_text=True)
+    page = as_role("editor").get(f"/console/subscribers?{query}").get_data(as_text=True)
     assert f"{len(shown)} found" in page
-    assert all(number in page for number in shown) and not any(number in page for number in hidden)
+    pseudonym = app.services.phone_keys.pseudonym
+    assert all(pseudonym(number) in page for number in shown) and not any(pseudonym(number) in page for number in hidden)
+
+
+def test_a_viewer_may_not_search_by_number(app, as_role):
+    seed_people(app)
+    page = as_role("viewer").get("/console/subscribers?q=0712000001").get_data(as_text=True)
+    assert "Searching by number is for editors" in page and 'name="q"' not in page
+    assert "3 found" in page  # the search is not made: everyone, under pseudonyms
 
 
 def read_csv(response):
@@ -148,56 +189,121 @@ def test_the_subscriber_export_follows_the_filters_and_is_audited(app, as_role):
     assert rows[0] == ["phone", "language", "county", "topics", "since", "opted_out"]
     assert sorted((row[0], row[3]) for row in rows[1:]) == [("+254712000001", "arms_control torture"),
                                                             ("+254733000003", "arms_control")]
-    with app.extensions["database"].transaction() as session:
+    with app.services.database.transaction() as session:
         entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "subscribers.export")).one()
     assert (entry.actor, entry.subject, entry.detail) == ("eddie", "2 subscribers", {"filters": {"topic": "arms_control"}})
+
+
+@pytest.mark.parametrize("searched", ["0712000001", "+254712000001", "254712000001"])
+def test_a_number_searched_before_an_export_is_masked_in_the_audit_log(app, as_role, searched):
+    """The audit log outlives a person's erasure: it keeps no number to erase."""
+    seed_people(app)
+    rows = read_csv(as_role("editor").get("/console/subscribers/export.csv", query_string={"q": searched}))
+    assert [row[0] for row in rows[1:]] == ["+254712000001"]
+    with app.services.database.transaction() as session:
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "subscribers.export")).one()
+    assert "712000001" not in repr(entry.detail) and entry.detail["filters"]["q"].endswith("***01")
 
 
 def test_the_petition_export_defuses_formulas_and_is_audited(app, as_role):
     seed_people(app)
     client = as_role("editor")
     rows = read_csv(client.get("/console/petitions/att/export.csv"))
-    assert rows[0] == ["full_name", "phone", "county", "channel", "signed"]
-    assert rows[1][:4] == ["'=HYPERLINK(\"x\")", "+254712000002", "Nairobi", "ussd"]
+    assert rows[0] == ["full_name", "phone", "county", "country", "channel", "signed"]
+    assert rows[1][:5] == ["'=HYPERLINK(\"x\")", "+254712000002", "Nairobi", "KE", "ussd"]
     assert client.get("/console/petitions/nope/export.csv").status_code == 404
-    with app.extensions["database"].transaction() as session:
+    with app.services.database.transaction() as session:
         assert session.scalars(select(AuditEntry.subject).where(AuditEntry.action == "petitions.export")).all() == ["petition att"]
+
+
+def test_the_signature_export_carries_every_channel_and_country(app, as_role):
+    seed_signatures_everywhere(app)
+    rows = read_csv(as_role("editor").get("/console/petitions/att/export.csv"))
+    assert [row[:5] for row in rows[1:]] == [
+        ["'=HYPERLINK(\"x\")", "+254712000002", "Nairobi", "KE", "ussd"], ["Juma", "+254712000009", "", "KE", "ussd"],
+        ["Okello", "+256772000003", "", "UG", "sms"], ["Anna", "", "", "DE", "web"], ["Wanjiru", "", "", "KE", "web"]]
+
+
+def test_the_counts_export_has_signatures_by_channel_and_country_and_no_person(app, as_role):
+    seed_signatures_everywhere(app)
+    client = as_role("viewer")
+    response = client.get("/console/petitions/att/counts.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert read_csv(response) == [["channel", "country", "country_name", "signatures"], ["ussd", "KE", "Kenya", "2"],
+                                  ["sms", "UG", "Uganda", "1"], ["web", "DE", "Germany", "1"], ["web", "KE", "Kenya", "1"]]
+    assert client.get("/console/petitions/nope/counts.csv").status_code == 404
+
+
+def bars(page, label):
+    table = page.split(f'aria-label="{label}"')[1].split("</table>")[0]
+    return re.findall(r'<th scope="row">([^<]*)</th>\n<td>.*?</td>\n<td class="num">([^<]*)</td>', table)
+
+
+@pytest.mark.parametrize("path", ["/console/dashboard", "/console/petitions?petition=att"])
+def test_the_dashboard_and_petitions_page_show_signatures_by_channel_and_by_country(app, as_role, path):
+    seed_signatures_everywhere(app)
+    page = as_role("viewer").get(path).get_data(as_text=True)
+    assert bars(page, "signatures by channel") == [("USSD", "2"), ("SMS", "1"), ("web page (no phone number)", "2")]
+    assert bars(page, "signatures by country") == [("Kenya", "3"), ("Germany", "1"), ("Uganda", "1")]
+
+
+def test_the_petitions_page_lists_web_signatures_without_a_number_and_links_the_public_page(app, as_role):
+    seed_signatures_everywhere(app)
+    page = as_role("viewer").get("/console/petitions?petition=att").get_data(as_text=True)
+    assert "<tr><td>[name]</td><td></td><td></td><td>Germany</td><td>web page (no phone number)</td>" in page
+    assert f"<tr><td>[name]</td><td>{app.services.phone_keys.pseudonym('+254712000009')}</td>" in page
+    assert 'href="/petition/att">http://localhost/petition/att</a>' in page
+    assert "Anna" not in page and "Juma" not in page  # signers' names are for editors up
+    page = as_role("editor").get("/console/petitions?petition=att").get_data(as_text=True)
+    assert "<tr><td>Anna</td><td></td><td></td><td>Germany</td><td>web page (no phone number)</td>" in page
+    assert "<tr><td>Juma</td><td>" in page
 
 
 def test_the_dashboard_counts_reachable_subscribers_by_topic_language_and_county(app, as_role):
     seed_people(app)
-    with app.extensions["database"].transaction() as session:
-        suppress(session, "+254733000003", "sms", "en")
+    with app.services.database.transaction() as session:
+        suppress(session, "+254733000003", "sms", "en", now=app.services.clock.now())
     page = as_role("viewer").get("/console/dashboard").get_data(as_text=True)
-    assert '<div class="figure" id="subscribers">2</div>' in page and "(1 opted out)" in page
+    assert '<div class="figure" id="subscribers">2</div>' in page and "; 1 opted out)" in page
     assert "<th scope=\"row\">Ending torture</th>" in page
     by_topic = page.split('aria-label="subscribers by topic"')[1].split("</table>")[0]
     assert '<th scope="row">Ending torture</th>' in by_topic and '<td class="num">2</td>' in by_topic
-    assert '<th scope="row">Arms Trade Treaty</th>\n<td><span class="bar" style="width: 50.0%"></span></td>\n<td class="num">1</td>' in by_topic
+    assert ('<th scope="row">Arms Trade Treaty</th>\n<td><meter class="bar" min="0" max="2" value="1">50.0%</meter></td>\n'
+            '<td class="num">1</td>') in by_topic
     petitions = page.split('aria-label="petition signatures"')[1].split("</table>")[0]
     assert '<td class="num">1</td>' in petitions
 
 
 def test_long_lists_come_a_page_at_a_time(app, as_role):
     from tests.seeding import seed_subscribers
-    seed_subscribers(app.extensions["database"], 60)
+    seed_subscribers(app.services.database, 60)
     client = as_role("viewer")
     first = client.get("/console/subscribers?topic=torture").get_data(as_text=True)
-    assert "60 found" in first and first.count("<tr><td>+2547") == 50
+    assert "60 found" in first and first.count("<tr><td>Contact ") == 50
     assert 'href="/console/subscribers?topic=torture&amp;page=2">older' in first
     second = client.get("/console/subscribers?topic=torture&page=2").get_data(as_text=True)
-    assert second.count("<tr><td>+2547") == 10 and "older &rarr;" not in second and "page=1\">&larr; newer" in second
+    assert second.count("<tr><td>Contact ") == 10 and "older &rarr;" not in second and "page=1\">&larr; newer" in second
     assert client.get("/console/subscribers?page=nonsense").status_code == 200
 
 
 def test_a_large_file_is_taken_and_one_over_the_upload_limit_gets_a_clear_answer(app, as_role):
-    from sms_service.console.guard import UPLOAD_MAX_BYTES
+    from sms_service.web.console.guard import UPLOAD_MAX_BYTES
     client = as_role("editor")
     rows = "".join(f"07120{n:05d},sw,Nairobi,torture arms_control,yes\n" for n in range(1500))
     content = "phone,language,county,topics,consent\n" + rows
-    from sms_service.ussd.webhook import MAX_BODY_BYTES
+    from sms_service.channels.africastalking.guard import MAX_BODY_BYTES
     assert len(content) > MAX_BODY_BYTES  # larger than any webhook may send
     response = upload(client, content)
     assert "Imported 1500 rows: 3000 new subscriptions" in response.get_data(as_text=True)
     too_big = upload(client, "phone\n" + "0712000001\n" * (UPLOAD_MAX_BYTES // 11 + 1))
     assert too_big.status_code == 413 and "Request Entity Too Large" in too_big.get_data(as_text=True)
+
+
+def test_an_erased_number_that_had_opted_out_is_refused_too(app, as_role):
+    with app.services.database.transaction() as session:
+        suppress(session, "+254712000002", "sms", "en", now=app.services.clock.now())
+    assert app.test_cli_runner().invoke(args=["people", "erase", "0712000002", "--yes"]).exit_code == 0
+    response = upload(as_role("editor"), "phone\n0712000001\n0712000002\n")
+    assert response.status_code == 400
+    assert "row 3: this number texted STOP" in response.get_data(as_text=True)
+    assert stored(app) == ({}, [], [])

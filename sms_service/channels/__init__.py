@@ -1,0 +1,1 @@
+"""Channels: the wire formats of the gateways the service talks to."""

@@ -1,0 +1,1 @@
+"""Africa's Talking: the only code that knows AT's wire format."""

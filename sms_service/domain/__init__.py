@@ -1,0 +1,1 @@
+"""Domain: campaigns, quizzes, messaging and broadcasts, apart from any channel."""

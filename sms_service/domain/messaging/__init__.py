@@ -1,0 +1,1 @@
+"""Messaging: every SMS the service sends, one send path."""

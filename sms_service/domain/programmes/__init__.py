@@ -1,0 +1,1 @@
+"""School programmes: booklets for teachers and essay competitions (README "School programmes")."""

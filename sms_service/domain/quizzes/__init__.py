@@ -1,0 +1,1 @@
+"""Quizzes, whatever the channel: attempts, answers, texts, timers, results."""

@@ -1,0 +1,1 @@
+"""Engine: conversations over the campaigns (the USSD menu, the SMS router) and the flows."""

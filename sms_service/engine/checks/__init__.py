@@ -1,0 +1,1 @@
+"""`flask flows check`: what can be wrong with the definitions."""

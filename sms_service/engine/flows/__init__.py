@@ -1,0 +1,1 @@
+"""The flow definitions in flows/, read into plain objects."""

@@ -1,0 +1,1 @@
+"""The SMS router: what an inbound text asks for, and what it does."""

@@ -1,0 +1,1 @@
+"""The USSD conversation: session state, the menu engine, screens."""

@@ -1,1 +1,0 @@
-"""Flow definitions (menus as data) and the checks that keep them sound."""

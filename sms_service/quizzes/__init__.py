@@ -1,1 +1,0 @@
-"""Quizzes: definitions from flows/quizzes, attempts and scoring, and their SMS and USSD faces."""

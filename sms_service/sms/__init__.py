@@ -1,1 +1,0 @@
-"""The SMS channel: Africa's Talking adapter, webhooks, keywords, the outbox."""

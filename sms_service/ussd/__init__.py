@@ -1,1 +1,0 @@
-"""The USSD channel: AT's session callbacks, session state, and the menu engine."""

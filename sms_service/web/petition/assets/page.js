@@ -1,0 +1,1 @@
+document.documentElement.className="js";document.querySelector("form").addEventListener("submit",function(e){var b=e.target.querySelector("button");setTimeout(function(){b.disabled=true;b.textContent=e.target.dataset.sending},0)})
