@@ -251,6 +251,24 @@ def test_a_keyword_word_that_is_not_text_is_reported(tmp_path):
     assert [str(p) for p in problems] == [f"{KEYWORDS}: keywords: join: '1' is not text; quote it"]
 
 
+def test_a_changed_file_is_read_and_checked_again(tmp_path):
+    """check_flows remembers a result for the files' exact bytes: one changed byte reads again,
+    even at the same size and within one tick of the file clock."""
+    target = tmp_path / "flows"
+    shutil.copytree(REAL_FLOWS, target)
+    book, problems = check_flows(target)
+    assert problems == [] and check_flows(target)[0] is book  # same bytes: read once
+    messages = target / MESSAGES
+    sound = messages.read_text()
+    messages.write_text(sound.replace("invalid_choice:", "invalid_choicE:", 1))  # same size
+    _, problems = check_flows(target)
+    assert any("invalid_choice" in str(problem) for problem in problems)
+    problems.clear()  # a caller's list is its own
+    assert check_flows(target)[1] != []
+    messages.write_text(sound)
+    assert check_flows(target) == (book, [])
+
+
 def test_unreadable_yaml_is_reported(tmp_path):
     target = tmp_path / "flows"
     shutil.copytree(REAL_FLOWS, target)
