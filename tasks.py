@@ -280,8 +280,10 @@ def test(args):
     the layers of the code (`lint-imports`, .importlinter) and the code itself (`ruff check`,
     ruff.toml), then run pytest with the arguments given (`python3 tasks.py test -k petition -x`).
     REDIS_URL and TEST_DATABASE_URL point the tests at servers instead of the embedded defaults.
+    The tests run in TEST_PROCESSES parallel processes (pytest-xdist; default: one per core),
+    unless the arguments choose (`-n 0` runs them in this one process, as `pdb` needs).
     TEST_FAKETIME="2026-11-29 22:30:00" (UTC) runs pytest, and only pytest, under Debian's
-    faketime from that moment on, in TZ=UTC (.ci/run does, at 01:30 and 12:00 in Nairobi).
+    faketime from that moment on, in TZ=UTC (.ci/run does, at 01:30 in Nairobi).
     """
     ensure_environment("requirements-dev.txt")
     if flask("flows", "check").returncode != 0:
@@ -290,13 +292,21 @@ def test(args):
         return 1
     if subprocess.run([str(BIN / "ruff"), "check", "."], cwd=ROOT).returncode != 0:
         return 1
-    command, env = [str(BIN / "python"), "-m", "pytest", *args], None
+    command, env = [str(BIN / "python"), "-m", "pytest", *_parallel(args), *args], None
     if os.environ.get("TEST_FAKETIME"):
         if not shutil.which("faketime"):
             print("TEST_FAKETIME needs Debian's faketime: apt-get install faketime", file=sys.stderr)
             return 2
         command, env = faketime(os.environ["TEST_FAKETIME"], command)
     return subprocess.run(command, cwd=ROOT, env=env).returncode
+
+
+def _parallel(args):
+    """pytest-xdist's options, unless `args` set the number of processes or turn xdist off.
+    Tests are handed out as processes finish (worksteal): a few take 20 s, most take 0.1 s."""
+    if any(arg.startswith(("-n", "--numprocesses", "--dist")) or arg == "no:xdist" for arg in args):
+        return []
+    return ["--numprocesses", os.environ.get("TEST_PROCESSES") or "auto", "--dist", "worksteal"]
 
 
 def faketime(moment, command):

@@ -3,6 +3,10 @@
 Redis: REDIS_URL when set (its database is flushed before each test), otherwise an embedded
 server started for the test session. SQL: TEST_DATABASE_URL when set (tests run in a schema of
 their own, dropped at the end), otherwise a SQLite file.
+
+The suite runs in parallel processes (pytest-xdist, tasks.py test): each has its own embedded
+Redis, SQLite file and PostgreSQL schema, and on a Redis server its own database: the URL's
+database for the first process (gw0), the one below it for the next (gw1 of .../15 uses 14).
 """
 
 import os
@@ -10,6 +14,7 @@ import subprocess
 import sys
 import threading
 import uuid
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from sqlalchemy import text
@@ -22,6 +27,22 @@ from sms_service.core.redis_connection import stop_embedded_redis
 from sms_service.core.schema import upgrade_schema
 from tests.ports import listening_socket
 from tests.ussd_phone import UssdPhone
+
+
+def redis_url_for_process(url, worker):
+    """`url` with the Redis database of xdist process `worker` ("gw3"; "" when not under xdist)."""
+    if not url or not worker:
+        return url
+    parts = urlsplit(url)
+    database = int(parts.path.strip("/") or 0) - int(worker.removeprefix("gw"))
+    if database < 0:
+        raise pytest.UsageError(f"REDIS_URL's database is too low for {worker}: use /15 (databases 15 down to 0)")
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
+
+# Before any app is built, so that everything this process starts (workers, stacks) inherits it.
+if os.environ.get("REDIS_URL"):
+    os.environ["REDIS_URL"] = redis_url_for_process(os.environ["REDIS_URL"], os.environ.get("PYTEST_XDIST_WORKER", ""))
 
 
 @pytest.fixture(scope="session")
